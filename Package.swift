@@ -1,0 +1,170 @@
+// swift-tools-version:6.1
+// Learnbridge: one SwiftPM package, one library + one thin executable per service,
+// shared building blocks in Shared/, tests in Tests/, benchmarks in Benchmarks/.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// Every service library is built from the same parts, so they read alike.
+let serviceKitDependencies: [Target.Dependency] = [
+    "ServiceKit", "Messaging", "Contracts", "Persistence",
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "PostgresNIO", package: "postgres-nio"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
+/// A service: `Services/<Folder>/<Library>` holds the application, `Services/<Folder>/<executable>` its `@main`.
+func service(_ folder: String, library: String, executable: String, extra: [Target.Dependency] = []) -> [Target] {
+    [
+        .target(
+            name: library,
+            dependencies: serviceKitDependencies + extra,
+            path: "Services/\(folder)/\(library)",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: executable,
+            dependencies: [.byName(name: library), "ServiceKit"],
+            path: "Services/\(folder)/\(executable)",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+let package = Package(
+    name: "learnbridge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "identity", targets: ["identity"]),
+        .executable(name: "attendance", targets: ["attendance"]),
+        .executable(name: "progression", targets: ["progression"]),
+        .executable(name: "reporting", targets: ["reporting"]),
+        .executable(name: "filetransfer", targets: ["filetransfer"]),
+        .executable(name: "gateway", targets: ["gateway"]),
+        .executable(name: "notifier", targets: ["notifier"]),
+        .executable(name: "event-pipeline-benchmark", targets: ["EventPipelineBenchmark"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // MARK: Shared building blocks
+        .systemLibrary(
+            name: "CRabbitMQ",
+            path: "Shared/CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .target(
+            name: "AMQPClient",
+            dependencies: [
+                "CRabbitMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/AMQPClient",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Persistence",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Persistence",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Contracts",
+            path: "Shared/Contracts",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "AMQPClient", "Contracts", "Persistence",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/Messaging",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "AMQPClient", "Messaging", "Contracts", "Persistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Shared/ServiceKit",
+            swiftSettings: swiftSettings
+        ),
+    ]
+    // MARK: Services
+    + service("Identity", library: "IdentityService", executable: "identity")
+    + service("Attendance", library: "AttendanceService", executable: "attendance")
+    + service("Progression", library: "ProgressionService", executable: "progression")
+    + service("Reporting", library: "ReportingService", executable: "reporting")
+    + service("FileTransfer", library: "FileTransferService", executable: "filetransfer")
+    + service("Gateway", library: "GatewayService", executable: "gateway",
+              extra: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
+                      .product(name: "HTTPTypes", package: "swift-http-types")])
+    + service("Notifier", library: "NotifierService", executable: "notifier")
+    + [
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "EventPipelineBenchmark",
+            dependencies: ["Messaging", "ServiceKit", "Contracts", "AMQPClient",
+                           .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Benchmarks/EventPipeline",
+            swiftSettings: swiftSettings
+        ),
+        // MARK: Tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["ServiceKit", "Messaging", "AMQPClient", "Contracts", "Persistence",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "JWTKit", package: "jwt-kit"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests"),
+        .testTarget(name: "MessagingTests",
+                    dependencies: ["Messaging", "AMQPClient", "Contracts", "TestSupport", "ServiceKit", "Persistence",
+                                   .product(name: "PostgresNIO", package: "postgres-nio")],
+                    path: "Tests/MessagingTests"),
+        .testTarget(name: "ServiceKitTests",
+                    dependencies: ["ServiceKit", "TestSupport", "Persistence",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "JWTKit", package: "jwt-kit")],
+                    path: "Tests/ServiceKitTests"),
+        .testTarget(name: "GatewayTests",
+                    dependencies: ["GatewayService", "ServiceKit", "TestSupport",
+                                   "IdentityService", "AttendanceService", "ProgressionService",
+                                   "ReportingService", "FileTransferService", "NotifierService",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "JWTKit", package: "jwt-kit")],
+                    path: "Tests/GatewayTests"),
+    ]
+)

@@ -1,0 +1,46 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceKit
+import ServiceLifecycle
+
+/// Builds the gateway: the only public HTTP entry. It verifies tokens, routes `/api/<service>/`
+/// to the services, adds request ids, rate-limits sign-in, and serves the merged OpenAPI.
+public func buildApplication(
+    _ configuration: GatewayConfiguration, tokenVerifier: TokenVerifier? = nil
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "gateway")
+    logger.logLevel = configuration.logLevel
+    var clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow,
+                                                       timeout: .init(connect: .seconds(2)))
+    clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+    let verifier = tokenVerifier ?? TokenVerifier(jwksURL: configuration.jwksURL, httpClient: httpClient, logger: logger)
+
+    let router = HTTPFoundation.makeRouter(verifier: verifier)
+    let openAPI = MergedOpenAPI(upstreams: configuration.upstreams, httpClient: httpClient)
+    GatewayHealth(upstreams: configuration.upstreams, httpClient: httpClient).addRoutes(to: router)
+    router.get("/openapi.json") { _, _ in
+        let data = try JSONSerialization.data(withJSONObject: await openAPI.document(), options: [.sortedKeys])
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+    ProxyController(upstreams: configuration.upstreams, httpClient: httpClient,
+                    rateLimiter: RateLimiter(perMinute: configuration.authenticationRateLimit)).addRoutes(to: router)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gateway"),
+        services: [HTTPClientService(client: httpClient)],
+        logger: logger)
+}
+
+/// Shuts the upstream HTTP client down after the server has stopped.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}

@@ -1,0 +1,42 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import NIOCore
+import ServiceKit
+
+/// The gateway's own health, plus each service's readiness on `/health/ready`. Public.
+struct GatewayHealth: Sendable {
+    let upstreams: [Upstream]
+    let httpClient: HTTPClient
+
+    func addRoutes(to router: Router<ServiceRequestContext>) {
+        router.get("/health/live") { _, _ in json(["status": "live", "service": "gateway"]) }
+        router.get("/health/ready") { _, _ in
+            let states = await withTaskGroup(of: (String, Bool).self) { group in
+                for upstream in upstreams {
+                    group.addTask { (upstream.name, await isReady(upstream)) }
+                }
+                return await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            let ready = states.values.allSatisfy { $0 }
+            return json(["status": ready ? "ready" : "degraded", "service": "gateway",
+                         "services": states.mapValues { $0 ? "up" : "down" }], status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: MetricsSetup.registry.emitToBuffer())))
+        }
+    }
+
+    private func isReady(_ upstream: Upstream) async -> Bool {
+        guard let response = try? await httpClient.execute(HTTPClientRequest(url: upstream.baseURL + "/health/ready"),
+                                                            timeout: .seconds(2)) else { return false }
+        _ = try? await response.body.collect(upTo: 1 << 16)
+        return response.status == .ok
+    }
+
+    private func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+}

@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceKit
+
+/// Forwards `/api/<prefix>/<rest>` to `<upstream>/<rest>`, streaming both bodies (file
+/// transfer sends gigabytes through here), with the upstream's timeout. A service that does
+/// not answer is a 502, one that is too slow a 504, both as problem+json.
+struct ProxyController: Sendable {
+    let upstreams: [Upstream]
+    let httpClient: HTTPClient
+    let rateLimiter: RateLimiter
+
+    /// Who may call: public paths (sign-in, activation, reset, keys) anyone, rate-limited per
+    /// address; everything else a caller with a valid access token. The service then decides
+    /// what that caller may see.
+    func addRoutes(to router: Router<ServiceRequestContext>) {
+        for upstream in upstreams {
+            let group = router.group(RouterPath("api/\(upstream.prefix)"))
+            group.on("**", method: .get) { request, context in try await forward(request, context, upstream) }
+            for method in [HTTPRequest.Method.post, .put, .patch, .delete, .head] {
+                group.on("**", method: method) { request, context in try await forward(request, context, upstream) }
+            }
+        }
+    }
+
+    func forward(_ request: Request, _ context: ServiceRequestContext, _ upstream: Upstream) async throws -> Response {
+        let path = request.uri.path
+        if GatewayRoutes.isRateLimited(path), request.method != .get {
+            let client = context.remoteAddress?.ipAddress ?? "unknown"
+            if let wait = rateLimiter.attempt("\(client)") { throw Problem.tooManyRequests(retryAfter: wait) }
+        }
+        if !GatewayRoutes.isPublic(path) {
+            _ = try context.requirePrincipal()  // verified by the authentication middleware
+        }
+        let rest = String(path.dropFirst("/api/\(upstream.prefix)".count))
+        var url = upstream.baseURL + (rest.isEmpty ? "/" : rest)
+        if let query = request.uri.query, !query.isEmpty { url += "?" + query }
+
+        var outgoing = HTTPClientRequest(url: url)
+        outgoing.method = .init(rawValue: request.method.rawValue)
+        for field in ForwardedHeaders.request(request.headers) {
+            outgoing.headers.add(name: field.name.canonicalName, value: field.value)
+        }
+        outgoing.headers.replaceOrAdd(name: "X-Request-ID", value: context.requestId)
+        if let address = context.remoteAddress?.ipAddress {
+            outgoing.headers.replaceOrAdd(name: "X-Forwarded-For", value: address)
+        }
+        if request.method != .get && request.method != .head {
+            let length = request.headers[.contentLength].flatMap(Int64.init).map(HTTPClientRequest.Body.Length.known) ?? .unknown
+            outgoing.body = .stream(request.body, length: length)
+        }
+
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(outgoing, deadline: .now() + .nanoseconds(Int64(upstream.timeout.nanoseconds)),
+                                                   logger: context.logger)
+        } catch let error as HTTPClientError where Self.isTimeout(error) {
+            context.logger.warning("upstream timed out", metadata: ["upstream": "\(upstream.name)"])
+            throw Problem(status: .gatewayTimeout, slug: "upstream-timeout",
+                          detail: "The \(upstream.name) service did not answer in time.")
+        } catch {
+            context.logger.warning("upstream unreachable", metadata: ["upstream": "\(upstream.name)", "error": "\(error)"])
+            throw Problem(status: .badGateway, slug: "upstream-unavailable",
+                          detail: "The \(upstream.name) service is not available.")
+        }
+        var headers = HTTPFields()
+        for header in response.headers where !ForwardedHeaders.hopByHop.contains(header.name.lowercased()) {
+            if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+        }
+        return Response(status: .init(code: Int(response.status.code)), headers: headers,
+                        body: ResponseBody(asyncSequence: response.body))
+    }
+
+    static func isTimeout(_ error: HTTPClientError) -> Bool {
+        error == .deadlineExceeded || error == .readTimeout || error == .writeTimeout
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

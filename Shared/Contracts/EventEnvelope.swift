@@ -1,0 +1,77 @@
+import Foundation
+
+/// What travels on the wire: the event plus the facts every consumer needs to trace,
+/// deduplicate and order it. The message id is also the AMQP `message_id`.
+public struct EventEnvelope<Event: DomainEvent>: Codable, Sendable, Equatable {
+    public var messageId: UUID
+    public var type: String
+    public var occurredAt: Date
+    public var producer: Producer
+    /// The request that started the chain (the gateway's X-Request-ID).
+    public var correlationId: String?
+    /// The message whose handling caused this one, if any.
+    public var causationId: UUID?
+    public var payload: Event
+
+    public init(
+        messageId: UUID = UUID(), occurredAt: Date = Date(), correlationId: String? = nil,
+        causationId: UUID? = nil, payload: Event
+    ) {
+        self.messageId = messageId
+        self.type = Event.eventType
+        self.occurredAt = occurredAt
+        self.producer = Event.producer
+        self.correlationId = correlationId
+        self.causationId = causationId
+        self.payload = payload
+    }
+}
+
+/// The envelope fields without the payload, readable before the event type is known.
+public struct EnvelopeHeader: Codable, Sendable, Equatable {
+    public var messageId: UUID
+    public var type: String
+    public var occurredAt: Date
+    public var producer: Producer
+    public var correlationId: String?
+    public var causationId: UUID?
+}
+
+/// One JSON convention for every event: ISO 8601 dates with fractional seconds, sorted keys.
+public enum EventCoding {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)))
+        }
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) {
+                return date
+            }
+            if let date = try? Date(text, strategy: .iso8601) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 date: \(text)")
+        }
+        return decoder
+    }
+
+    public static func encode<Event: DomainEvent>(_ envelope: EventEnvelope<Event>) throws -> [UInt8] {
+        Array(try encoder().encode(envelope))
+    }
+
+    public static func decodeHeader(_ bytes: [UInt8]) throws -> EnvelopeHeader {
+        try decoder().decode(EnvelopeHeader.self, from: Data(bytes))
+    }
+
+    public static func decode<Event: DomainEvent>(_ type: Event.Type, from bytes: [UInt8]) throws -> EventEnvelope<Event> {
+        try decoder().decode(EventEnvelope<Event>.self, from: Data(bytes))
+    }
+}

@@ -1,0 +1,146 @@
+import AMQPClient
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Consumes a service's queue and applies each event exactly once in effect.
+///
+/// Deliveries are taken in batches (up to the prefetch count that is waiting) and handled in
+/// one transaction that also records every message id in the inbox; a message already in the
+/// inbox is a redelivery and has no second effect. Acks are sent only after the commit. If a
+/// batch fails, its messages are retried one by one so one bad message cannot hold up others.
+/// A failing message goes to the retry queue (a delayed retry) and, once it has failed
+/// `maximumAttempts` times, to the dead-letter queue with the reason in its headers.
+public struct EventConsumer: Service {
+    public struct Settings: Sendable {
+        public var prefetch: UInt16
+        public var maximumAttempts: Int
+        public init(prefetch: UInt16 = 64, maximumAttempts: Int = 5) {
+            self.prefetch = prefetch
+            self.maximumAttempts = maximumAttempts
+        }
+    }
+
+    let client: PostgresClient
+    let broker: AMQPConnection
+    let queue: String
+    let handlers: EventHandlers
+    let settings: Settings
+    let faults: FaultInjection?
+    let logger: Logger
+    let metrics: MessagingMetrics
+
+    public init(client: PostgresClient, broker: AMQPConnection, queue: String, handlers: EventHandlers,
+                settings: Settings = .init(), faults: FaultInjection? = nil, logger: Logger) {
+        self.client = client
+        self.broker = broker
+        self.queue = queue
+        self.handlers = handlers
+        self.settings = settings
+        self.faults = faults
+        var logger = logger
+        logger[metadataKey: "component"] = "event-consumer"
+        logger[metadataKey: "queue"] = .string(queue)
+        self.logger = logger
+        self.metrics = MessagingMetrics(service: queue)
+    }
+
+    /// Handles deliveries until graceful shutdown; the batch in hand is finished and acked first.
+    public func run() async throws {
+        let deliveries = broker.consume(queue: queue, prefetch: settings.prefetch)
+        defer { deliveries.cancel() }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let batch = await cancelWhenGracefulShutdown { await deliveries.next(maximum: Int(settings.prefetch)) }
+            if batch.isEmpty { continue }
+            try await handle(batch)
+        }
+    }
+
+    func handle(_ batch: [AMQPDelivery]) async throws {
+        do {
+            let ids = try await apply(batch)
+            try await faults?.consumerAfterCommitBeforeAck?(ids)
+            batch.forEach(broker.ack)
+        } catch let error as SimulatedCrash {
+            throw error
+        } catch _ where batch.count > 1 {
+            // Find the culprit: each message on its own.
+            for delivery in batch { try await handle([delivery]) }
+        } catch {
+            metrics.handlerFailures.increment()
+            await retryOrDeadLetter(batch[0], error: error)
+        }
+    }
+
+    /// One transaction for the whole batch: inbox rows and handler effects commit together.
+    private func apply(_ batch: [AMQPDelivery]) async throws -> [UUID] {
+        let parsed = try batch.map { delivery -> (AMQPDelivery, EnvelopeHeader) in
+            do {
+                return (delivery, try EventCoding.decodeHeader(delivery.body))
+            } catch {
+                throw UnreadableMessage(reason: "not an event envelope: \(error)")
+            }
+        }
+        return try await client.transaction(logger: logger) { connection in
+            var handled: [UUID] = []
+            for (delivery, header) in parsed {
+                let firstTime = try await connection.query("""
+                    INSERT INTO inbox (message_id, message_type) VALUES (\(header.messageId), \(header.type))
+                    ON CONFLICT (message_id) DO NOTHING RETURNING message_id
+                    """, logger: logger).collect().count == 1
+                guard firstTime else {
+                    metrics.duplicates.increment()
+                    logger.debug("duplicate delivery dropped", metadata: ["message_id": "\(header.messageId)"])
+                    continue
+                }
+                var messageLogger = logger
+                messageLogger[metadataKey: "message_id"] = "\(header.messageId)"
+                messageLogger[metadataKey: "correlation_id"] = .string(header.correlationId ?? "-")
+                if let handler = handlers.handler(for: header.type) {
+                    try await handler(delivery.body, HandlerContext(
+                        connection: connection, logger: messageLogger, messageId: header.messageId,
+                        correlationId: header.correlationId))
+                } else {
+                    messageLogger.info("no handler for event type; recorded and skipped", metadata: ["type": "\(header.type)"])
+                }
+                handled.append(header.messageId)
+            }
+            metrics.consumed.increment(by: parsed.count)
+            return handled
+        }
+    }
+
+    /// Sends a failed message to wait in the retry queue, or to the dead-letter queue when it has
+    /// failed too often or can never succeed. The copy is confirmed before the original is acked;
+    /// if that fails the original is requeued, so the message is never lost.
+    private func retryOrDeadLetter(_ delivery: AMQPDelivery, error: any Error) async {
+        let attempts = Int(delivery.properties.headers[EventTopology.attemptsHeader]?.intValue ?? 0) + 1
+        let hopeless = error is UnreadableMessage
+        let target = hopeless || attempts >= settings.maximumAttempts
+            ? EventTopology.deadLetterQueue(queue) : EventTopology.retryQueue(queue)
+        var properties = delivery.properties
+        properties.headers[EventTopology.attemptsHeader] = .int(Int64(attempts))
+        properties.headers[EventTopology.errorHeader] = .string(String(String(describing: error).prefix(1000)))
+        properties.headers["x-learnbridge-original-routing-key"] = .string(delivery.routingKey)
+        do {
+            try await broker.publish(OutgoingMessage(exchange: "", routingKey: target, body: delivery.body,
+                                                     properties: properties, mandatory: true))
+            broker.ack(delivery)
+            if target == EventTopology.deadLetterQueue(queue) {
+                metrics.deadLettered.increment()
+                logger.error("message dead-lettered", metadata: [
+                    "message_id": .string(delivery.properties.messageId ?? "-"), "attempts": "\(attempts)", "error": "\(error)"])
+            } else {
+                metrics.retried.increment()
+                logger.warning("message will be retried", metadata: [
+                    "message_id": .string(delivery.properties.messageId ?? "-"), "attempts": "\(attempts)", "error": "\(error)"])
+            }
+        } catch {
+            logger.error("could not park failed message; requeueing it", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+            broker.reject(delivery, requeue: true)
+        }
+    }
+}

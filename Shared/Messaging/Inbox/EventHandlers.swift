@@ -1,0 +1,52 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What a handler gets besides the event: the transaction its effect must use (the same one
+/// that records the message in the inbox), and the ids to carry onto any event it publishes.
+public struct HandlerContext: Sendable {
+    public let connection: PostgresConnection
+    public let logger: Logger
+    public let messageId: UUID
+    public let correlationId: String?
+
+    /// Publishes a follow-on event through the outbox, in the handler's transaction.
+    public func publish<Event: DomainEvent>(_ event: Event) async throws {
+        try await Outbox.add(event, correlationId: correlationId, causationId: messageId, on: connection, logger: logger)
+    }
+}
+
+/// The events a service consumes and what it does with each, by event type.
+/// The registered types also decide which routing keys its queue is bound to.
+public struct EventHandlers: Sendable {
+    typealias Dispatch = @Sendable ([UInt8], HandlerContext) async throws -> Void
+    private var handlers: [String: Dispatch] = [:]
+
+    public init() {}
+
+    public mutating func on<Event: DomainEvent>(
+        _ type: Event.Type, _ handle: @escaping @Sendable (EventEnvelope<Event>, HandlerContext) async throws -> Void
+    ) {
+        handlers[Event.eventType] = { body, context in
+            let envelope: EventEnvelope<Event>
+            do {
+                envelope = try EventCoding.decode(Event.self, from: body)
+            } catch {
+                throw UnreadableMessage(reason: "\(Event.eventType) payload does not decode: \(error)")
+            }
+            try await handle(envelope, context)
+        }
+    }
+
+    public var routingKeys: [String] { handlers.keys.sorted() }
+    public var isEmpty: Bool { handlers.isEmpty }
+
+    func handler(for type: String) -> Dispatch? { handlers[type] }
+}
+
+/// A message no retry can fix (not JSON, unknown shape): dead-lettered at once.
+public struct UnreadableMessage: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}

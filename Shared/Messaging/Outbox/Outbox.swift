@@ -1,0 +1,27 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Writes events into the outbox table inside the caller's transaction, so the event exists
+/// if and only if the state change it describes was committed. The relay publishes it later.
+public enum Outbox {
+    public static func add<Event: DomainEvent>(
+        _ envelope: EventEnvelope<Event>, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let body = String(decoding: try EventCoding.encode(envelope), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO outbox (message_id, message_type, correlation_id, body, occurred_at)
+            VALUES (\(envelope.messageId), \(envelope.type), \(envelope.correlationId), \(body)::json, \(envelope.occurredAt))
+            """, logger: logger)
+    }
+
+    /// Convenience for the common case: a new event caused by a request or by another message.
+    public static func add<Event: DomainEvent>(
+        _ event: Event, correlationId: String?, causationId: UUID? = nil,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await add(EventEnvelope(correlationId: correlationId, causationId: causationId, payload: event),
+                      on: connection, logger: logger)
+    }
+}

@@ -1,0 +1,165 @@
+import AMQPClient
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Publishes committed outbox rows to the broker and marks them sent.
+///
+/// Rows are claimed with `FOR UPDATE SKIP LOCKED` inside a transaction that stays open until
+/// the broker has confirmed the batch, so any number of relays (one per replica) share the
+/// outbox without publishing a row twice in normal operation. A relay that dies after
+/// publishing but before committing leaves the rows unsent; they are published again and
+/// the consumers' inboxes drop the duplicates. The relay sleeps until the outbox trigger's
+/// NOTIFY arrives, polling as a fallback.
+public struct OutboxRelay: Service {
+    public struct Settings: Sendable {
+        public var batchSize: Int
+        public var pollInterval: Duration
+        public init(batchSize: Int = 500, pollInterval: Duration = .seconds(1)) {
+            self.batchSize = batchSize
+            self.pollInterval = pollInterval
+        }
+    }
+
+    let client: PostgresClient
+    let broker: AMQPConnection
+    let schema: String
+    let settings: Settings
+    let faults: FaultInjection?
+    let logger: Logger
+    let metrics: MessagingMetrics
+
+    public init(client: PostgresClient, broker: AMQPConnection, schema: String, settings: Settings = .init(),
+                faults: FaultInjection? = nil, logger: Logger) {
+        self.client = client
+        self.broker = broker
+        self.schema = schema
+        self.settings = settings
+        self.faults = faults
+        var logger = logger
+        logger[metadataKey: "component"] = "outbox-relay"
+        self.logger = logger
+        self.metrics = MessagingMetrics(service: schema)
+    }
+
+    public func run() async throws {
+        let wakeup = Wakeup()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await listenForNewRows(wakeup) }
+            defer { group.cancelAll() }
+            try await publishUntilShutdown(wakeup)
+        }
+    }
+
+    /// Publishes batches while there is work; between batches waits for a NOTIFY or the poll
+    /// interval. On graceful shutdown the batch in hand is finished, then the relay returns.
+    private func publishUntilShutdown(_ wakeup: Wakeup) async throws {
+        var failures = 0
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let published = try await publishBatch()
+                failures = 0
+                if published < settings.batchSize { await sleep { await wakeup.wait(timeout: settings.pollInterval) } }
+            } catch let error as SimulatedCrash {
+                throw error
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                let delay = Duration.milliseconds(min(5000, 100 * (1 << min(failures, 6))))
+                logger.warning("outbox relay failed, retrying", metadata: ["error": "\(String(reflecting: error))", "retry_in": "\(delay)"])
+                await sleep { try? await Task.sleep(for: delay) }
+            }
+        }
+    }
+
+    /// Waits, but wakes at once when graceful shutdown begins.
+    private func sleep(_ body: @escaping @Sendable () async -> Void) async {
+        await cancelWhenGracefulShutdown { await body() }
+    }
+
+    /// Claims, publishes and marks one batch. Returns how many rows it handled.
+    func publishBatch() async throws -> Int {
+        try await broker.waitUntilConnected()
+        let batchSize = settings.batchSize
+        return try await client.transaction(logger: logger) { connection in
+            var rows: [(position: Int64, messageId: UUID, type: String, correlationId: String?, body: String, occurredAt: Date)] = []
+            let query: PostgresQuery = """
+                SELECT position, message_id, message_type, correlation_id, body::text, occurred_at
+                FROM outbox WHERE sent_at IS NULL ORDER BY position
+                LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
+                """
+            for try await row in try await connection.query(query, logger: logger)
+                .decode((Int64, UUID, String, String?, String, Date).self) {
+                rows.append(row)
+            }
+            guard !rows.isEmpty else { return 0 }
+            let messages = rows.map { row in
+                OutgoingMessage(
+                    exchange: EventTopology.exchange, routingKey: row.type, body: Array(row.body.utf8),
+                    properties: AMQPProperties(
+                        messageId: row.messageId.uuidString.lowercased(), type: row.type, correlationId: row.correlationId,
+                        contentType: "application/json", appId: schema,
+                        timestamp: UInt64(max(0, row.occurredAt.timeIntervalSince1970)), persistent: true),
+                    mandatory: true)
+            }
+            let outcomes = await broker.publish(messages)
+            try await faults?.relayAfterPublishBeforeMarkingSent?()
+
+            var sent: [Int64] = []
+            var failed: [(Int64, String)] = []
+            for (row, outcome) in zip(rows, outcomes) {
+                switch outcome {
+                case .success:
+                    sent.append(row.position)
+                case .failure(.returned):
+                    // No queue subscribes to this event type (yet): published, nobody listening.
+                    metrics.unroutable.increment()
+                    sent.append(row.position)
+                case .failure(let error):
+                    failed.append((row.position, error.description))
+                }
+            }
+            if !sent.isEmpty {
+                try await connection.query("UPDATE outbox SET sent_at = now() WHERE position = ANY(\(sent))", logger: logger)
+                metrics.published.increment(by: sent.count)
+            }
+            for (position, reason) in failed {
+                try await connection.query("""
+                    UPDATE outbox SET publish_attempts = publish_attempts + 1, last_error = \(reason)
+                    WHERE position = \(position)
+                    """, logger: logger)
+            }
+            if !failed.isEmpty {
+                metrics.publishFailures.increment(by: failed.count)
+                logger.warning("broker refused messages; they stay in the outbox", metadata: ["count": "\(failed.count)"])
+            }
+            return rows.count
+        }
+    }
+
+    /// Holds one connection LISTENing for the outbox trigger; reconnects on failure.
+    private func listenForNewRows(_ wakeup: Wakeup) async {
+        let channel = MessagingMigrations.notificationChannel(schema: schema)
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        wakeup.signal()  // rows may have arrived before LISTEN took effect
+                        for try await _ in notifications { wakeup.signal() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.debug("outbox listener lost its connection", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
+
+/// Thrown by fault-injection hooks to end a relay or consumer as a crash would.
+public struct SimulatedCrash: Error, Sendable {
+    public init() {}
+}
