@@ -22,35 +22,51 @@ public final class AMQPConnection: Sendable {
 
     public var isConnected: Bool { core.shared.withLock { $0.connected } }
 
-    /// Returns once connected (at once if already); throws `AMQPError.closed` after `close()`.
+    /// How many times this connection has been (re)established.
+    public var connectionCount: Int { core.shared.withLock { $0.connections } }
+
+    /// Returns once connected (at once if already); throws `AMQPError.closed` after `close()`
+    /// and `CancellationError` if the task is cancelled first.
     public func waitUntilConnected() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let resumeNow: Result<Void, any Error>? = core.shared.withLock { state in
-                if state.closed { return .failure(AMQPError.closed) }
-                if state.connected { return .success(()) }
-                state.connectedWaiters.append(continuation)
-                return nil
+        let id = UUID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow: Result<Void, any Error>? = core.shared.withLock { state in
+                    if state.closed { return .failure(AMQPError.closed) }
+                    if state.connected { return .success(()) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    state.connectedWaiters[id] = continuation
+                    return nil
+                }
+                if let resumeNow { continuation.resume(with: resumeNow) }
             }
-            if let resumeNow { continuation.resume(with: resumeNow) }
+        } onCancel: {
+            let waiter = core.shared.withLock { $0.connectedWaiters.removeValue(forKey: id) }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 
-    /// Publishes one message and returns when the broker has confirmed it.
-    public func publish(_ message: OutgoingMessage) async throws {
+    /// Publishes one message and returns when the broker has confirmed it. While disconnected
+    /// the message waits for the connection to come back, for at most `timeout`.
+    public func publish(_ message: OutgoingMessage, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            core.enqueue(.publish([PendingPublish(message: message) { result in
+            core.enqueue(.publish([PendingPublish(message: message, deadline: deadline) { result in
                 continuation.resume(with: result.mapError { $0 as any Error })
             }]))
         }
     }
 
-    /// Publishes many messages pipelined (without waiting between them) and returns each outcome in order.
-    public func publish(_ messages: [OutgoingMessage]) async -> [Result<Void, AMQPError>] {
+    /// Publishes many messages pipelined (without waiting between them) and returns each
+    /// outcome in order; a message not confirmed within `timeout` fails with `.timedOut`
+    /// (it may still reach the broker: publishing is at least once).
+    public func publish(_ messages: [OutgoingMessage], timeout: Duration = .seconds(30)) async -> [Result<Void, AMQPError>] {
         guard !messages.isEmpty else { return [] }
+        let deadline = ContinuousClock.now + timeout
         return await withCheckedContinuation { continuation in
             let collector = BatchCollector(count: messages.count, continuation: continuation)
             let pending = messages.enumerated().map { index, message in
-                PendingPublish(message: message) { collector.complete(index, $0) }
+                PendingPublish(message: message, deadline: deadline) { collector.complete(index, $0) }
             }
             core.enqueue(.publish(pending))
         }

@@ -20,6 +20,7 @@ enum Command: Sendable {
 
 struct PendingPublish: Sendable {
     let message: OutgoingMessage
+    let deadline: ContinuousClock.Instant
     let completion: @Sendable (Result<Void, AMQPError>) -> Void
     var returned: AMQPError? = nil
 }
@@ -36,9 +37,10 @@ struct ConsumerRegistration: Sendable {
 struct SharedState {
     var commands: [Command] = []
     var connected = false
+    var connections = 0
     var closed = false
     var wakePending = false
-    var connectedWaiters: [CheckedContinuation<Void, any Error>] = []
+    var connectedWaiters: [UUID: CheckedContinuation<Void, any Error>] = [:]
 }
 
 /// Why a broker call failed: the whole connection is gone, or only the channel was closed.
@@ -125,6 +127,7 @@ final class ConnectionCore: @unchecked Sendable {
                 finishShutdown(request.continuation)
                 return
             }
+            expireOverduePublishes()
             if connection == nil {
                 do {
                     try connect()
@@ -149,6 +152,21 @@ final class ConnectionCore: @unchecked Sendable {
     }
 
     private var isDrained: Bool { outgoing.isEmpty && unconfirmed.isEmpty }
+
+    /// Fails publishes whose caller has waited long enough (e.g. the broker is down), so no
+    /// caller waits forever; an unconfirmed one may still arrive: publishing is at least once.
+    private func expireOverduePublishes() {
+        let now = ContinuousClock.now
+        if outgoing.contains(where: { $0.deadline < now }) {
+            let (overdue, keep) = (outgoing.filter { $0.deadline < now }, outgoing.filter { $0.deadline >= now })
+            outgoing = keep
+            overdue.forEach { $0.completion(.failure(.timedOut)) }
+        }
+        for (tag, pending) in unconfirmed where pending.deadline < now {
+            unconfirmed[tag] = nil
+            pending.completion(.failure(.timedOut))
+        }
+    }
 
     private func sleepUntilWoken(maximum: Duration) {
         var readyA: Int32 = 0, readyB: Int32 = 0
@@ -229,8 +247,9 @@ final class ConnectionCore: @unchecked Sendable {
         outgoing.insert(contentsOf: resend, at: 0)
         let waiters = shared.withLock { state in
             state.connected = true
+            state.connections += 1
             defer { state.connectedWaiters.removeAll() }
-            return state.connectedWaiters
+            return state.connectedWaiters.values
         }
         waiters.forEach { $0.resume() }
         logger.info("connected to broker", metadata: ["host": "\(configuration.host):\(configuration.port)",
@@ -276,7 +295,7 @@ final class ConnectionCore: @unchecked Sendable {
         let waiters = shared.withLock { state in
             state.connected = false
             defer { state.connectedWaiters.removeAll() }
-            return state.connectedWaiters
+            return state.connectedWaiters.values
         }
         waiters.forEach { $0.resume(throwing: AMQPError.closed) }
         close(wakePipe.read)
@@ -587,6 +606,7 @@ final class ConnectionCore: @unchecked Sendable {
     private func check(_ reply: amqp_rpc_reply_t, _ what: String) throws {
         switch reply.reply_type {
         case AMQP_RESPONSE_NORMAL:
+            lastActivity = .now  // a reply is proof of life; frames read inside the RPC are not seen here
             return
         case AMQP_RESPONSE_LIBRARY_EXCEPTION:
             throw BrokerFailure.connection("\(what): \(String(cString: amqp_error_string2(reply.library_error)))")

@@ -54,6 +54,9 @@ public struct EventConsumer: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let batch = await cancelWhenGracefulShutdown { await deliveries.next(maximum: Int(settings.prefetch)) }
             if batch.isEmpty { continue }
+            if let observe = faults?.deliveryObserved {
+                for delivery in batch { observe(delivery.properties.messageId ?? "", delivery.redelivered) }
+            }
             try await handle(batch)
         }
     }

@@ -39,6 +39,20 @@ public struct EventHandlers: Sendable {
         }
     }
 
+    /// Handles a type by name without decoding the payload; for generic consumers (and tests
+    /// that need a routing key of their own).
+    public mutating func on(
+        type: String, _ handle: @escaping @Sendable (EnvelopeHeader, [UInt8], HandlerContext) async throws -> Void
+    ) {
+        handlers[type] = { body, context in
+            let header: EnvelopeHeader
+            do { header = try EventCoding.decodeHeader(body) } catch {
+                throw UnreadableMessage(reason: "\(type) envelope does not decode: \(error)")
+            }
+            try await handle(header, body, context)
+        }
+    }
+
     public var routingKeys: [String] { handlers.keys.sorted() }
     public var isEmpty: Bool { handlers.isEmpty }
 

@@ -17,9 +17,12 @@ public struct OutboxRelay: Service {
     public struct Settings: Sendable {
         public var batchSize: Int
         public var pollInterval: Duration
-        public init(batchSize: Int = 500, pollInterval: Duration = .seconds(1)) {
+        /// How long a batch may wait for broker confirms before it is rolled back and retried.
+        public var publishTimeout: Duration
+        public init(batchSize: Int = 500, pollInterval: Duration = .seconds(1), publishTimeout: Duration = .seconds(10)) {
             self.batchSize = batchSize
             self.pollInterval = pollInterval
+            self.publishTimeout = publishTimeout
         }
     }
 
@@ -80,8 +83,8 @@ public struct OutboxRelay: Service {
     }
 
     /// Claims, publishes and marks one batch. Returns how many rows it handled.
-    func publishBatch() async throws -> Int {
-        try await broker.waitUntilConnected()
+    public func publishBatch() async throws -> Int {
+        try await cancelWhenGracefulShutdown { try await broker.waitUntilConnected() }
         let batchSize = settings.batchSize
         return try await client.transaction(logger: logger) { connection in
             var rows: [(position: Int64, messageId: UUID, type: String, correlationId: String?, body: String, occurredAt: Date)] = []
@@ -104,7 +107,7 @@ public struct OutboxRelay: Service {
                         timestamp: UInt64(max(0, row.occurredAt.timeIntervalSince1970)), persistent: true),
                     mandatory: true)
             }
-            let outcomes = await broker.publish(messages)
+            let outcomes = await broker.publish(messages, timeout: settings.publishTimeout)
             try await faults?.relayAfterPublishBeforeMarkingSent?()
 
             var sent: [Int64] = []

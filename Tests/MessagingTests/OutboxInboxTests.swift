@@ -1,0 +1,251 @@
+import AMQPClient
+import Contracts
+import Foundation
+import Messaging
+import PostgresNIO
+import ServiceKit
+import Synchronization
+import Testing
+import TestSupport
+
+/// The outbox → relay → broker → inbox pipeline against real PostgreSQL and RabbitMQ,
+/// including relays and consumers that die at the worst moment.
+@Suite(.serialized) struct OutboxInboxTests {
+    @Test func anEventExistsOnlyIfItsTransactionCommits() async throws {
+        try await MessagingFixture.with { fixture in
+            struct Rollback: Error {}
+            await #expect(throws: Rollback.self) {
+                try await fixture.database.client.transaction(logger: TestEnvironment.logger) { connection in
+                    try await Outbox.add(Probe(sequence: 1), correlationId: "req-1", on: connection, logger: TestEnvironment.logger)
+                    throw Rollback()
+                }
+            }
+            #expect(try await fixture.database.count("SELECT count(*)::int FROM outbox") == 0)
+
+            try await fixture.writeEvents(0..<3)
+            #expect(try await fixture.unsent() == 3)
+        }
+    }
+
+    @Test func relayPublishesAndConsumerAppliesEachEventOnce() async throws {
+        try await MessagingFixture.with { fixture in
+            let publisher = fixture.connection("publisher")
+            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
+            try await withRunningServices([
+                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
+                fixture.relay(publisher), fixture.consumer(consumerConnection),
+            ]) {
+                try await consumerConnection.waitUntilConnected()  // queue declared before events flow
+
+                try await fixture.writeEvents(0..<500, perTransaction: 50)
+                try await eventually("all effects") { try await fixture.effects().distinct == 500 }
+            }
+            #expect(try await fixture.effects() == (500, 500))
+            #expect(try await fixture.unsent() == 0)
+            #expect(try await fixture.database.count("SELECT count(*)::int FROM inbox") == 500)
+            #expect(fixture.log.redelivered == 0)
+        }
+    }
+
+    @Test func consumerKilledAfterCommitBeforeAckGetsRedeliveryAndInboxDropsIt() async throws {
+        try await MessagingFixture.with { fixture in
+            // First consumer process: commits a batch, then dies before acking it.
+            let doomed = fixture.connection("doomed", topology: fixture.consumerTopology())
+            doomed.start()
+            try await doomed.waitUntilConnected()  // its queue exists before anything is published
+
+            let publisher = fixture.connection("publisher")
+            publisher.start()
+            try await fixture.writeEvents(0..<50)
+            #expect(try await fixture.relay(publisher).publishBatch() == 50)
+            let committed = Mutex<[UUID]>([])
+            let crashing = fixture.consumer(doomed, faults: FaultInjection(consumerAfterCommitBeforeAck: { ids in
+                committed.withLock { $0 = ids }
+                doomed.dropConnectionForTesting()
+                throw SimulatedCrash()
+            }))
+            await #expect(throws: SimulatedCrash.self) { try await crashing.run() }
+            await doomed.close()
+            let committedCount = committed.withLock { $0.count }
+            #expect(committedCount > 0)
+            #expect(try await fixture.effects().distinct == committedCount)
+
+            // Its replacement receives everything again, including the committed batch.
+            let replacement = fixture.connection("replacement", topology: fixture.consumerTopology())
+            try await withRunningServices([BrokerConnectionService(replacement), fixture.consumer(replacement)]) {
+                try await eventually("all effects") { try await fixture.effects().distinct == 50 }
+                try await eventually("redeliveries seen") { fixture.log.total >= 50 + committedCount }
+            }
+            #expect(try await fixture.effects() == (50, 50))
+            #expect(fixture.log.redelivered == committedCount)
+            await publisher.close()
+        }
+    }
+
+    @Test func relayKilledBetweenPublishingAndMarkingSentCausesNoSecondEffect() async throws {
+        try await MessagingFixture.with { fixture in
+            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
+            try await withRunningServices([BrokerConnectionService(consumerConnection), fixture.consumer(consumerConnection)]) {
+                try await consumerConnection.waitUntilConnected()
+                try await fixture.writeEvents(0..<40)
+                let first = fixture.connection("relay-1")
+                first.start()
+                let dying = fixture.relay(first, faults: FaultInjection(relayAfterPublishBeforeMarkingSent: { throw SimulatedCrash() }))
+                await #expect(throws: SimulatedCrash.self) { try await dying.publishBatch() }
+                await first.close()
+                #expect(try await fixture.unsent() == 40)  // the rows were published but not marked
+
+                let second = fixture.connection("relay-2")
+                second.start()
+                #expect(try await fixture.relay(second).publishBatch() == 40)
+                await second.close()
+                try await eventually("duplicates delivered") { fixture.log.total == 80 }
+                try await eventually("all effects") { try await fixture.effects().distinct == 40 }
+            }
+            #expect(try await fixture.effects() == (40, 40))
+            #expect(fixture.log.redelivered == 40)
+            #expect(try await fixture.unsent() == 0)
+        }
+    }
+
+    @Test func poisonMessageEndsInDeadLetterQueueWithTheReason() async throws {
+        try await MessagingFixture.with { fixture in
+            struct BrokenHandler: Error, CustomStringConvertible { var description: String { "handler cannot cope with event 3" } }
+            let publisher = fixture.connection("publisher")
+            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
+            let handlers = fixture.handlers(failure: { sequence in if sequence == 3 { throw BrokenHandler() } })
+            try await withRunningServices([
+                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
+                fixture.relay(publisher), fixture.consumer(consumerConnection, handlers: handlers, maximumAttempts: 3),
+            ]) {
+                try await consumerConnection.waitUntilConnected()  // queue declared before events flow
+
+                try await fixture.writeEvents(0..<6)
+                try await eventually("dead letter") {
+                    try await consumerConnection.inspect(queue: EventTopology.deadLetterQueue(fixture.queue)).messages == 1
+                }
+            }
+            #expect(try await fixture.effects() == (5, 5))
+            #expect(fixture.log.total == 5 + 3)  // the poison message was tried three times
+
+            let inspector = fixture.connection("inspector")
+            inspector.start()
+            let letters = inspector.consume(queue: EventTopology.deadLetterQueue(fixture.queue), prefetch: 1)
+            let letter = try #require(await letters.next(maximum: 1).first)
+            let envelope = try EventCoding.decode(Probe.self, from: letter.body)
+            #expect(envelope.payload.sequence == 3)
+            #expect(letter.properties.headers[EventTopology.attemptsHeader] == .int(3))
+            #expect(letter.properties.headers[EventTopology.errorHeader]?.stringValue == "handler cannot cope with event 3")
+            #expect(letter.properties.messageId == envelope.messageId.uuidString.lowercased())
+            letters.cancel()  // stop consuming, then put it back for the replay
+            inspector.reject(letter, requeue: true)
+            try await eventually("letter back in queue") {
+                try await inspector.inspect(queue: EventTopology.deadLetterQueue(fixture.queue)).messages == 1
+            }
+
+            // After the cause is fixed, an operator replays it and it is applied once.
+            let replayed = try await DeadLetters.replay(queue: fixture.queue, broker: inspector, logger: TestEnvironment.logger)
+            #expect(replayed == 1)
+            let fixedConnection = fixture.connection("fixed", topology: fixture.consumerTopology())
+            try await withRunningServices([BrokerConnectionService(fixedConnection), fixture.consumer(fixedConnection)]) {
+                try await eventually("replayed effect") { try await fixture.effects().distinct == 6 }
+            }
+            #expect(try await fixture.effects() == (6, 6))
+            await inspector.close()
+        }
+    }
+
+    @Test func transientFailureSucceedsOnADelayedRetry() async throws {
+        try await MessagingFixture.with { fixture in
+            // Event 1 fails for 100 ms from its first attempt: every attempt on the first delivery
+            // (in its batch, then alone) fails; the delayed retry (200 ms later) succeeds.
+            let firstFailure = Mutex<ContinuousClock.Instant?>(nil)
+            let handlers = fixture.handlers(failure: { sequence in
+                guard sequence == 1 else { return }
+                let failing = firstFailure.withLock { first in
+                    if first == nil { first = .now }
+                    return ContinuousClock.now - first! < .milliseconds(100)
+                }
+                if failing { throw TestSetupError("database briefly unavailable") }
+            })
+            let publisher = fixture.connection("publisher")
+            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
+            try await withRunningServices([
+                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
+                fixture.relay(publisher), fixture.consumer(consumerConnection, handlers: handlers),
+            ]) {
+                try await consumerConnection.waitUntilConnected()  // queue declared before events flow
+
+                try await fixture.writeEvents(0..<3)
+                try await eventually("all effects") { try await fixture.effects().distinct == 3 }
+                #expect(try await consumerConnection.inspect(queue: EventTopology.deadLetterQueue(fixture.queue)).messages == 0)
+            }
+            #expect(try await fixture.effects() == (3, 3))
+            #expect(fixture.log.total == 4)  // one retry, through the delay queue
+        }
+    }
+
+    @Test func unreadableMessageIsDeadLetteredAtOnce() async throws {
+        try await MessagingFixture.with { fixture in
+            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
+            try await withRunningServices([BrokerConnectionService(consumerConnection), fixture.consumer(consumerConnection)]) {
+                try await consumerConnection.waitUntilConnected()
+                try await consumerConnection.publish(OutgoingMessage(
+                    exchange: EventTopology.exchange, routingKey: fixture.eventType, body: Array("not json".utf8),
+                    properties: .init(messageId: "garbage-1")))
+                try await eventually("dead letter") {
+                    try await consumerConnection.inspect(queue: EventTopology.deadLetterQueue(fixture.queue)).messages == 1
+                }
+            }
+            #expect(fixture.log.total == 1)
+            #expect(try await fixture.effects() == (0, 0))
+        }
+    }
+
+    @Test func twoRelaysOnOneOutboxPublishEveryRowExactlyOnce() async throws {
+        try await MessagingFixture.with { fixture in
+            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
+            let first = fixture.connection("relay-1"), second = fixture.connection("relay-2")
+            let secondClient = fixture.database.makeClient()
+            try await withRunningServices([
+                secondClient,
+                BrokerConnectionService(consumerConnection), BrokerConnectionService(first), BrokerConnectionService(second),
+                fixture.consumer(consumerConnection),
+                fixture.relay(first, batchSize: 50), fixture.relay(second, client: secondClient, batchSize: 50),
+            ]) {
+                try await consumerConnection.waitUntilConnected()
+                try await fixture.writeEvents(0..<3000, perTransaction: 25)
+                try await eventually("all effects") { try await fixture.effects().distinct == 3000 }
+                try await Task.sleep(for: .milliseconds(500))  // let any stray duplicate arrive
+            }
+            #expect(fixture.log.total == 3000)
+            #expect(fixture.log.redelivered == 0)
+            #expect(try await fixture.effects() == (3000, 3000))
+            #expect(try await fixture.unsent() == 0)
+        }
+    }
+
+    @Test func housekeepingDeletesOnlyExpiredSentRowsAndOldInboxRows() async throws {
+        try await MessagingFixture.with { fixture in
+            try await fixture.writeEvents(0..<4)
+            try await fixture.database.client.query("""
+                UPDATE outbox SET sent_at = now() - interval '10 days' WHERE position IN (SELECT position FROM outbox ORDER BY position LIMIT 2)
+                """)
+            try await fixture.database.client.query("UPDATE outbox SET sent_at = now() WHERE position = (SELECT max(position) FROM outbox)")
+            try await fixture.database.client.query("""
+                INSERT INTO inbox (message_id, message_type, handled_at) VALUES
+                (gen_random_uuid(), 'old', now() - interval '40 days'), (gen_random_uuid(), 'new', now())
+                """)
+            let housekeeping = MessagingHousekeeping(client: fixture.database.client, schema: fixture.database.schema,
+                                                     settings: .init(sentOutboxRetention: .seconds(7 * 24 * 3600),
+                                                                     inboxRetention: .seconds(30 * 24 * 3600)),
+                                                     logger: TestEnvironment.logger)
+            let result = try await housekeeping.cleanUp()
+            #expect(result.outboxDeleted == 2)
+            #expect(result.inboxDeleted == 1)
+            #expect(result.backlog == 1)
+            #expect(try await fixture.database.count("SELECT count(*)::int FROM outbox") == 2)
+            #expect(try await fixture.database.count("SELECT count(*)::int FROM inbox WHERE message_type = 'new'") == 1)
+        }
+    }
+}
