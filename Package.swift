@@ -145,6 +145,7 @@ let package = Package(
             dependencies: ["ServiceKit", "Messaging", "AMQPClient", "Contracts", "Persistence",
                            .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "JWTKit", package: "jwt-kit"),
+                           .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/Support",
             swiftSettings: swiftSettings

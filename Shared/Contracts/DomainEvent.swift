@@ -7,6 +7,8 @@ public protocol DomainEvent: Codable, Sendable, Equatable {
     static var producer: Producer { get }
     static var eventName: String { get }
     static var majorVersion: Int { get }
+    /// A realistic instance, for documentation and the JSON round-trip test of every event.
+    static var example: Self { get }
 }
 
 extension DomainEvent {

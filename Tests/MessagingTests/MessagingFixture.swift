@@ -14,6 +14,7 @@ struct Probe: DomainEvent {
     static let eventName = "probe"
     static let majorVersion = 1
     var sequence: Int
+    static var example: Probe { Probe(sequence: 1) }
 }
 
 /// Counts deliveries per message id, as the consumer saw them (including redeliveries).

@@ -13,6 +13,11 @@ extension IdentityEvents {
         public var resetToken: String
         public var expiresAt: Date
 
+        public static var example: Self {
+            Self(userId: UUID(uuidString: "2f1c4b8e-0d7a-4c55-9f3e-6a1b2c3d4e5f")!, email: "dev.patel@provider.example",
+                 firstName: "Dev", resetToken: "cmVzZXQtdG9rZW4", expiresAt: Date(timeIntervalSince1970: 1_790_003_600.5))
+        }
+
         public init(userId: UUID, email: String, firstName: String, resetToken: String, expiresAt: Date) {
             self.userId = userId
             self.email = email

@@ -1,28 +1,65 @@
+import AMQPClient
 import Foundation
 import Hummingbird
 import Logging
+import Messaging
 
 /// The body of every service's `@main`: read the environment, set up logging and metrics,
-/// build the application and run it until SIGTERM or SIGINT.
+/// then run the command given on the command line:
+/// - (none) or `serve`: build the application and run it until SIGTERM or SIGINT;
+/// - `replay-dead-letters`: move the service's dead letters back to its queue, then exit;
+/// - `--help`: list the commands.
 public enum ServiceMain {
     public static func run<App: ApplicationProtocol>(
-        service: String, defaultPort: Int,
+        service: String, defaultPort: Int, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         build: (ServiceConfiguration) async throws -> App
     ) async {
+        let command = arguments.first ?? "serve"
+        if command == "--help" || command == "-h" || command == "help" {
+            print("""
+                usage: \(service) [command]
+                  serve                 run the service (default)
+                  replay-dead-letters   move messages from the \(service).dead-letter queue back to \(service)
+                configuration comes from environment variables (see README.md)
+                """)
+            return
+        }
         let configuration: ServiceConfiguration
         do {
             configuration = try ServiceConfiguration.fromEnvironment(service: service, defaultPort: defaultPort)
         } catch {
-            FileHandle.standardError.write(Data("\(service): configuration error: \(error)\n".utf8))
-            exit(78)  // EX_CONFIG
+            fail("\(service): configuration error: \(error)", status: 78)  // EX_CONFIG
         }
         LoggingSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
-        MetricsSetup.bootstrap()
-        do {
-            try await build(configuration).runService()
-        } catch {
-            Logger(label: service).critical("service stopped", metadata: ["error": "\(String(reflecting: error))"])
-            exit(1)
+        let logger = Logger(label: service)
+        switch command {
+        case "serve":
+            MetricsSetup.bootstrap()
+            do {
+                try await build(configuration).runService()
+            } catch {
+                logger.critical("service stopped", metadata: ["error": "\(String(reflecting: error))"])
+                exit(1)
+            }
+        case "replay-dead-letters":
+            let broker = AMQPConnection(configuration: configuration.broker, logger: logger)
+            broker.start()
+            do {
+                try await broker.waitUntilConnected()
+                let count = try await DeadLetters.replay(queue: service, broker: broker, logger: logger)
+                print("replayed \(count) dead letters to \(service)")
+                await broker.close()
+            } catch {
+                await broker.close()
+                fail("\(service): replay failed: \(error)", status: 1)
+            }
+        default:
+            fail("\(service): unknown command \(command); see \(service) --help", status: 64)  // EX_USAGE
         }
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        exit(status)
     }
 }

@@ -1,0 +1,28 @@
+import Contracts
+import Crypto
+import Foundation
+import JWTKit
+import ServiceKit
+
+/// Signs access tokens the way identity will (EdDSA), with a key of the test's own.
+public struct TestTokens: Sendable {
+    public let keys: JWTKeyCollection
+    public let kid: String
+
+    public static func make(kid: String = "test-key") async -> TestTokens {
+        let keys = JWTKeyCollection()
+        await keys.add(eddsa: EdDSA.PrivateKey(backing: Curve25519.Signing.PrivateKey()), kid: JWKIdentifier(string: kid))
+        return TestTokens(keys: keys, kid: kid)
+    }
+
+    /// A verifier that trusts only this key.
+    public var verifier: TokenVerifier { TokenVerifier(keys: keys) }
+
+    public func token(for principal: Principal, issuedAt: Date = Date(), lifetime: TimeInterval = 900) async throws -> String {
+        try await keys.sign(AccessTokenClaims(principal: principal, issuedAt: issuedAt, lifetime: lifetime), kid: JWKIdentifier(string: kid))
+    }
+
+    public static func principal(_ kind: OrganisationKind = .coordinator, roles: Set<Role> = [.administrator]) -> Principal {
+        Principal(userId: UUID(), organisationId: UUID(), organisationKind: kind, roles: roles)
+    }
+}
