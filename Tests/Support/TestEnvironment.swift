@@ -67,3 +67,15 @@ public func eventually(timeout: Duration = .seconds(60), _ what: String = "condi
     }
     throw TestSetupError("timed out waiting for \(what)")
 }
+
+import ServiceKit
+
+extension TestEnvironment {
+    /// A service's configuration for tests: its schema in the test database, the test vhost,
+    /// a random HTTP port, fast event retries.
+    public static func serviceConfiguration(_ service: String, database: TestDatabase) -> ServiceConfiguration {
+        ServiceConfiguration(serviceName: service, httpHost: "127.0.0.1", httpPort: 0, database: database.configuration,
+                             broker: broker(name: service), jwksURL: nil, logLevel: logger.logLevel,
+                             eventRetryDelay: .milliseconds(200), eventMaximumAttempts: 3)
+    }
+}
