@@ -3,8 +3,8 @@ import Messaging
 
 /// Records each email an event asks for in the delivery log, keyed by the event's message id,
 /// so a redelivered event never asks twice. Sending is done from the log (issue: identity emails).
-enum NotificationRequests {
-    static var handlers: EventHandlers {
+public enum NotificationRequests {
+    public static var handlers: EventHandlers {
         var handlers = EventHandlers()
         handlers.on(IdentityEvents.UserInvited.self) { envelope, context in
             try await record(kind: "activation", recipient: envelope.payload.email, context: context)
