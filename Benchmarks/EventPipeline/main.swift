@@ -1,1 +1,249 @@
-print("placeholder")
+// Event-pipeline benchmark: outbox write → relay → broker → consumer inbox, next to the raw
+// broker rate (confirmed publishes and acknowledged consumes of the same message size),
+// measured in the same run on the same broker and database.
+//
+//   deploy/local/benchmark.sh [--events 20000] [--size 512] [--writers 4] [--per-transaction 10] [--runs 3]
+//
+// Uses the test database and vhost (TEST_* variables, as the tests do); creates and drops its
+// own schema and queues.
+import AMQPClient
+import Contracts
+import Foundation
+import Logging
+import Messaging
+import Persistence
+import PostgresNIO
+import ServiceKit
+import ServiceLifecycle
+import Synchronization
+
+struct Options {
+    var events = 20_000
+    var size = 512
+    var writers = 4
+    var perTransaction = 10
+    var runs = 3
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.makeIterator()
+        while let flag = iterator.next() {
+            guard let value = iterator.next().flatMap(Int.init) else { fatalError("\(flag) needs a number") }
+            switch flag {
+            case "--events": events = value
+            case "--size": size = value
+            case "--writers": writers = value
+            case "--per-transaction": perTransaction = value
+            case "--runs": runs = value
+            default: fatalError("unknown option \(flag)")
+            }
+        }
+    }
+}
+
+struct BenchmarkEvent: DomainEvent {
+    static let producer = Producer.identity
+    static let eventName = "benchmark"
+    static let majorVersion = 1
+    static var example: Self { Self(sequence: 0, padding: "") }
+    var sequence: Int
+    var padding: String
+}
+
+let environment = ProcessInfo.processInfo.environment
+let logger: Logger = {
+    var logger = Logger(label: "benchmark")
+    logger.logLevel = .warning
+    return logger
+}()
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+
+func brokerConfiguration(_ name: String) throws -> AMQPConfiguration {
+    try AMQPConfiguration(url: environment["TEST_AMQP_URL"] ?? "amqp://learnbridge:learnbridge@127.0.0.1:5672/learnbridge_test",
+                          connectionName: name)
+}
+
+func elapsedSeconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+// MARK: - Raw broker
+
+/// Confirmed publishes (pipelined in windows of 500, as the relay does) and acknowledged
+/// consumes of `count` messages of `size` bytes on a quorum queue.
+func measureRawBroker(count: Int, size: Int) async throws -> (publishRate: Double, consumeRate: Double) {
+    let queue = "bench.raw.\(UUID().uuidString.prefix(8))"
+    let connection = AMQPConnection(
+        configuration: try brokerConfiguration("bench-raw"),
+        topology: AMQPTopology(queues: [.init(name: queue, arguments: ["x-queue-type": .string("quorum")])]), logger: logger)
+    connection.start()
+    try await connection.waitUntilConnected()
+    let body = [UInt8](repeating: UInt8(ascii: "x"), count: size)
+    let started = ContinuousClock.now
+    var sent = 0
+    while sent < count {
+        let window = min(500, count - sent)
+        let messages = (0..<window).map { index in
+            OutgoingMessage(exchange: "", routingKey: queue, body: body,
+                            properties: AMQPProperties(messageId: "\(sent + index)", contentType: "application/json"))
+        }
+        let outcomes = await connection.publish(messages)
+        guard outcomes.allSatisfy({ if case .success = $0 { true } else { false } }) else { throw AMQPError.nacked }
+        sent += window
+    }
+    let publishSeconds = elapsedSeconds(ContinuousClock.now - started)
+
+    let consumeStarted = ContinuousClock.now
+    let deliveries = connection.consume(queue: queue, prefetch: 500)
+    var received = 0
+    while received < count {
+        for delivery in await deliveries.next(maximum: 500) {
+            connection.ack(delivery)
+            received += 1
+        }
+    }
+    let consumeSeconds = elapsedSeconds(ContinuousClock.now - consumeStarted)
+    deliveries.cancel()
+    try await connection.deleteQueue(queue)
+    await connection.close()
+    return (Double(count) / publishSeconds, Double(count) / consumeSeconds)
+}
+
+// MARK: - Pipeline
+
+struct PipelineResult {
+    var rate: Double
+    var p50: Double
+    var p99: Double
+    var lost: Int
+    var duplicated: Int
+    /// Seconds from the start until all events were written, published, applied.
+    var written: Double
+    var published: Double
+    var applied: Double
+}
+
+/// Writers commit events to the outbox while the relay publishes and the consumer applies
+/// them through its inbox; the rate runs from the first write to the last applied effect.
+func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int) async throws -> PipelineResult {
+    let schema = "bench_\(UUID().uuidString.prefix(8).lowercased())"
+    let database = DatabaseConfiguration(
+        host: environment["TEST_DATABASE_HOST"] ?? "127.0.0.1", port: Int(environment["TEST_DATABASE_PORT"] ?? "") ?? 5432,
+        database: environment["TEST_DATABASE_NAME"] ?? "learnbridge_test",
+        user: environment["TEST_DATABASE_USER"] ?? "learnbridge_test",
+        password: environment["TEST_DATABASE_PASSWORD"] ?? "learnbridge_test", schema: schema, maximumConnections: 40)
+    let client = database.makeClient(logger: logger)
+    let clientTask = Task { await client.run() }
+    defer { clientTask.cancel() }
+    try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
+    try await Migrator(client: client, schema: schema, migrations: MessagingMigrations.all + [
+        Migration(version: 100, name: "effect", statements: [
+            "CREATE TABLE effect (message_id uuid NOT NULL, sequence integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())",
+        ]),
+    ], logger: logger).migrate()
+
+    let queue = "bench.pipeline.\(schema)"
+    let eventType = "bench.\(schema).v1"
+    var handlers = EventHandlers()
+    handlers.on(type: eventType) { header, _, context in
+        try await context.connection.query("INSERT INTO effect (message_id, sequence) VALUES (\(header.messageId), 0)",
+                                           logger: context.logger)
+    }
+    let publisher = AMQPConnection(configuration: try brokerConfiguration("bench-publisher"), topology: EventTopology.publisher, logger: logger)
+    let consumerConnection = AMQPConnection(
+        configuration: try brokerConfiguration("bench-consumer"),
+        topology: EventTopology.consumer(queue: queue, routingKeys: [eventType], retryDelay: .seconds(1)), logger: logger)
+    let group = ServiceGroup(configuration: .init(services: [
+        BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
+        OutboxRelay(client: client, broker: publisher, schema: schema, settings: .init(batchSize: 500), logger: logger),
+        EventConsumer(client: client, broker: consumerConnection, queue: queue, handlers: handlers,
+                      settings: .init(prefetch: 200), logger: logger),
+    ], logger: logger))
+    let running = Task { try await group.run() }
+    try await consumerConnection.waitUntilConnected()
+    try await publisher.waitUntilConnected()
+
+    let padding = String(repeating: "x", count: max(0, size - 200))  // envelope overhead is about 200 bytes
+    let started = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { writersGroup in
+        for writer in 0..<writers {
+            writersGroup.addTask {
+                var sequence = writer
+                while sequence < count {
+                    var envelopes: [EventEnvelope<BenchmarkEvent>] = []
+                    for _ in 0..<perTransaction where sequence < count {
+                        var envelope = EventEnvelope(payload: BenchmarkEvent(sequence: sequence, padding: padding))
+                        envelope.type = eventType
+                        envelopes.append(envelope)
+                        sequence += writers
+                    }
+                    try await client.transaction(logger: logger) { connection in
+                        if envelopes.count == 1 {
+                            try await Outbox.add(envelopes[0], on: connection, logger: logger)
+                        } else {
+                            try await Outbox.add(contentsOf: envelopes, on: connection, logger: logger)
+                        }
+                    }
+                }
+            }
+        }
+        try await writersGroup.waitForAll()
+    }
+    let writtenAt = elapsedSeconds(ContinuousClock.now - started)
+    var publishedAt: Double?
+    var applied = 0
+    while applied < count {
+        try await Task.sleep(for: .milliseconds(20))
+        if publishedAt == nil, try await scalar(client, "SELECT count(*)::int FROM outbox WHERE sent_at IS NULL") == 0 {
+            publishedAt = elapsedSeconds(ContinuousClock.now - started)
+        }
+        applied = try await scalar(client, "SELECT count(DISTINCT message_id)::int FROM effect")
+        if ContinuousClock.now - started > .seconds(600) { break }
+    }
+    let seconds = elapsedSeconds(ContinuousClock.now - started)
+    try await Task.sleep(for: .milliseconds(500))  // late duplicates would land now
+
+    var p50 = 0.0, p99 = 0.0
+    for try await (median, tail) in try await client.query("""
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.applied_at - o.occurred_at))::float8,
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM e.applied_at - o.occurred_at))::float8
+        FROM effect e JOIN outbox o ON o.message_id = e.message_id
+        """).decode((Double, Double).self) {
+        (p50, p99) = (median, tail)
+    }
+    let total = try await scalar(client, "SELECT count(*)::int FROM effect")
+    await group.triggerGracefulShutdown()
+    try await running.value
+    let cleanup = AMQPConnection(configuration: try brokerConfiguration("bench-cleanup"), logger: logger)
+    cleanup.start()
+    for name in [queue, EventTopology.retryQueue(queue), EventTopology.deadLetterQueue(queue)] { try? await cleanup.deleteQueue(name) }
+    await cleanup.close()
+    try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
+    return PipelineResult(rate: Double(applied) / seconds, p50: p50 * 1000, p99: p99 * 1000,
+                          lost: count - applied, duplicated: total - applied,
+                          written: writtenAt, published: publishedAt ?? seconds, applied: seconds)
+}
+
+func scalar(_ client: PostgresClient, _ sql: String) async throws -> Int {
+    var value = 0
+    for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { value = row }
+    return value
+}
+
+// MARK: - Run
+
+print("event pipeline benchmark: \(options.events) events of \(options.size) bytes, \(options.writers) writers × \(options.perTransaction) events per transaction, \(options.runs) runs")
+print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / (1 << 30)) GiB")
+print("run | raw publish/s | raw consume/s | pipeline events/s | ratio | p50 ms | p99 ms | lost | duplicated | written s | published s | applied s")
+var ratios: [Double] = []
+for run in 1...options.runs {
+    let raw = try await measureRawBroker(count: options.events, size: options.size)
+    let pipeline = try await measurePipeline(count: options.events, size: options.size, writers: options.writers,
+                                             perTransaction: options.perTransaction)
+    let ratio = pipeline.rate / raw.publishRate
+    ratios.append(ratio)
+    print(String(format: "%3d | %13.0f | %13.0f | %17.0f | %5.2f | %6.1f | %6.1f | %4d | %10d | %9.2f | %11.2f | %9.2f",
+                 run, raw.publishRate, raw.consumeRate, pipeline.rate, ratio, pipeline.p50, pipeline.p99,
+                 pipeline.lost, pipeline.duplicated, pipeline.written, pipeline.published, pipeline.applied))
+}
+let median = ratios.sorted()[ratios.count / 2]
+print(String(format: "median ratio pipeline / raw confirmed publish: %.2f (target ≥ 0.50)", median))

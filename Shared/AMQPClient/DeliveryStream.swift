@@ -2,12 +2,14 @@ import Synchronization
 
 /// Deliveries from one consumer, buffered (at most the prefetch count) until taken.
 /// `next(maximum:)` hands out everything already waiting, so a consumer can handle a batch
-/// in one database transaction. It survives reconnects and ends when the connection closes.
+/// in one database transaction; several tasks may take batches concurrently. It survives
+/// reconnects and ends when the connection closes.
 public final class DeliveryStream: Sendable {
     private struct State {
         var buffer: [AMQPDelivery] = []
         var finished = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
     }
 
     private let state = Mutex(State())
@@ -31,17 +33,22 @@ public final class DeliveryStream: Sendable {
             }
             if let taken { return taken }
             if Task.isCancelled { return [] }
+            let id = state.withLock { state in
+                defer { state.nextWaiter += 1 }
+                return state.nextWaiter
+            }
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { state -> Bool in
                         if !state.buffer.isEmpty || state.finished || Task.isCancelled { return true }
-                        state.waiter = continuation
+                        state.waiters[id] = continuation
                         return false
                     }
                     if resumeNow { continuation.resume() }
                 }
             } onCancel: {
-                self.wake()
+                let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+                waiter?.resume()
             }
             if Task.isCancelled { return [] }
         }
@@ -51,28 +58,20 @@ public final class DeliveryStream: Sendable {
     public func cancel() { onCancel() }
 
     func yield(_ delivery: AMQPDelivery) {
-        let waiter = state.withLock { state in
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.buffer.append(delivery)
-            defer { state.waiter = nil }
-            return state.waiter
+            guard let id = state.waiters.keys.min() else { return nil }
+            return state.waiters.removeValue(forKey: id)
         }
         waiter?.resume()
     }
 
     func finish() {
-        let waiter = state.withLock { state in
+        let waiters = state.withLock { state in
             state.finished = true
-            defer { state.waiter = nil }
-            return state.waiter
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
         }
-        waiter?.resume()
-    }
-
-    private func wake() {
-        let waiter = state.withLock { state in
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
+        waiters.forEach { $0.resume() }
     }
 }

@@ -24,6 +24,7 @@ final class DeliveryLog: Sendable {
     var total: Int { counts.withLock { $0.values.reduce(0, +) } }
     var distinct: Int { counts.withLock { $0.count } }
     var redelivered: Int { counts.withLock { $0.values.filter { $0 > 1 }.count } }
+    func deliveries(of id: String) -> Int { counts.withLock { $0[id] ?? 0 } }
 }
 
 /// One service's messaging on a fresh schema and queue: migrations applied, an `effect`

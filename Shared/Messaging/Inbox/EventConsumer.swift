@@ -17,9 +17,13 @@ public struct EventConsumer: Service {
     public struct Settings: Sendable {
         public var prefetch: UInt16
         public var maximumAttempts: Int
-        public init(prefetch: UInt16 = 64, maximumAttempts: Int = 5) {
+        /// Batches handled at once, each in its own transaction (messages are not ordered anyway:
+        /// retries and several relays reorder them, so handlers must not depend on order).
+        public var concurrency: Int
+        public init(prefetch: UInt16 = 128, maximumAttempts: Int = 5, concurrency: Int = 4) {
             self.prefetch = prefetch
             self.maximumAttempts = maximumAttempts
+            self.concurrency = concurrency
         }
     }
 
@@ -51,13 +55,21 @@ public struct EventConsumer: Service {
     public func run() async throws {
         let deliveries = broker.consume(queue: queue, prefetch: settings.prefetch)
         defer { deliveries.cancel() }
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let batch = await cancelWhenGracefulShutdown { await deliveries.next(maximum: Int(settings.prefetch)) }
-            if batch.isEmpty { continue }
-            if let observe = faults?.deliveryObserved {
-                for delivery in batch { observe(delivery.properties.messageId ?? "", delivery.redelivered) }
+        let batchSize = max(1, Int(settings.prefetch) / max(1, settings.concurrency))
+        try await withThrowingTaskGroup(of: Void.self) { workers in
+            for _ in 0..<max(1, settings.concurrency) {
+                workers.addTask {
+                    while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                        let batch = await cancelWhenGracefulShutdown { await deliveries.next(maximum: batchSize) }
+                        if batch.isEmpty { continue }
+                        if let observe = faults?.deliveryObserved {
+                            for delivery in batch { observe(delivery.properties.messageId ?? "", delivery.redelivered) }
+                        }
+                        try await handle(batch)
+                    }
+                }
             }
-            try await handle(batch)
+            try await workers.waitForAll()
         }
     }
 
@@ -87,13 +99,18 @@ public struct EventConsumer: Service {
             }
         }
         return try await client.transaction(logger: logger) { connection in
+            // One statement records the whole batch; ids already there are redeliveries.
+            let ids = parsed.map(\.1.messageId), types = parsed.map(\.1.type)
+            var firstTime = Set<UUID>()
+            for try await id in try await connection.query("""
+                INSERT INTO inbox (message_id, message_type) SELECT * FROM unnest(\(ids)::uuid[], \(types)::text[])
+                ON CONFLICT (message_id) DO NOTHING RETURNING message_id
+                """, logger: logger).decode(UUID.self) {
+                firstTime.insert(id)
+            }
             var handled: [UUID] = []
             for (delivery, header) in parsed {
-                let firstTime = try await connection.query("""
-                    INSERT INTO inbox (message_id, message_type) VALUES (\(header.messageId), \(header.type))
-                    ON CONFLICT (message_id) DO NOTHING RETURNING message_id
-                    """, logger: logger).collect().count == 1
-                guard firstTime else {
+                guard firstTime.remove(header.messageId) != nil else {
                     metrics.duplicates.increment()
                     logger.debug("duplicate delivery dropped", metadata: ["message_id": "\(header.messageId)"])
                     continue

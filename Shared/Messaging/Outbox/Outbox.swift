@@ -16,6 +16,23 @@ public enum Outbox {
             """, logger: logger)
     }
 
+    /// Many events in one statement, for bulk changes (an import of thousands of learners).
+    public static func add<Event: DomainEvent>(
+        contentsOf envelopes: [EventEnvelope<Event>], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard !envelopes.isEmpty else { return }
+        let ids = envelopes.map(\.messageId), types = envelopes.map(\.type)
+        let correlations = envelopes.map { $0.correlationId ?? "" }
+        let bodies = try envelopes.map { String(decoding: try EventCoding.encode($0), as: UTF8.self) }
+        let times = envelopes.map(\.occurredAt)
+        try await connection.query("""
+            INSERT INTO outbox (message_id, message_type, correlation_id, body, occurred_at)
+            SELECT id, type, NULLIF(correlation, ''), body::json, occurred
+            FROM unnest(\(ids)::uuid[], \(types)::text[], \(correlations)::text[], \(bodies)::text[], \(times)::timestamptz[])
+                AS batch(id, type, correlation, body, occurred)
+            """, logger: logger)
+    }
+
     /// Convenience for the common case: a new event caused by a request or by another message.
     public static func add<Event: DomainEvent>(
         _ event: Event, correlationId: String?, causationId: UUID? = nil,
