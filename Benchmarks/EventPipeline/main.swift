@@ -2,7 +2,8 @@
 // broker rate (confirmed publishes and acknowledged consumes of the same message size),
 // measured in the same run on the same broker and database.
 //
-//   deploy/local/benchmark.sh [--events 20000] [--size 512] [--writers 4] [--per-transaction 10] [--runs 3]
+//   deploy/local/benchmark.sh [--events 20000] [--size 512] [--writers 4] [--per-transaction 10]
+//                             [--prefetch 128] [--consumers 4] [--runs 3]
 //
 // Uses the test database and vhost (TEST_* variables, as the tests do); creates and drops its
 // own schema and queues.
@@ -23,6 +24,8 @@ struct Options {
     var writers = 4
     var perTransaction = 10
     var runs = 3
+    var prefetch = 128
+    var consumers = 4
 
     init(_ arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -34,6 +37,8 @@ struct Options {
             case "--writers": writers = value
             case "--per-transaction": perTransaction = value
             case "--runs": runs = value
+            case "--prefetch": prefetch = value
+            case "--consumers": consumers = value
             default: fatalError("unknown option \(flag)")
             }
         }
@@ -124,7 +129,8 @@ struct PipelineResult {
 
 /// Writers commit events to the outbox while the relay publishes and the consumer applies
 /// them through its inbox; the rate runs from the first write to the last applied effect.
-func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int) async throws -> PipelineResult {
+func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int,
+                     prefetch: Int, consumerConcurrency: Int) async throws -> PipelineResult {
     let schema = "bench_\(UUID().uuidString.prefix(8).lowercased())"
     let database = DatabaseConfiguration(
         host: environment["TEST_DATABASE_HOST"] ?? "127.0.0.1", port: Int(environment["TEST_DATABASE_PORT"] ?? "") ?? 5432,
@@ -135,19 +141,14 @@ func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int) a
     let clientTask = Task { await client.run() }
     defer { clientTask.cancel() }
     try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
-    try await Migrator(client: client, schema: schema, migrations: MessagingMigrations.all + [
-        Migration(version: 100, name: "effect", statements: [
-            "CREATE TABLE effect (message_id uuid NOT NULL, sequence integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())",
-        ]),
-    ], logger: logger).migrate()
+    try await Migrator(client: client, schema: schema, migrations: MessagingMigrations.all, logger: logger).migrate()
 
     let queue = "bench.pipeline.\(schema)"
+    let deliveries = Mutex(0)  // every delivery the consumer took: more than `count` means duplicates
     let eventType = "bench.\(schema).v1"
     var handlers = EventHandlers()
-    handlers.on(type: eventType) { header, _, context in
-        try await context.connection.query("INSERT INTO effect (message_id, sequence) VALUES (\(header.messageId), 0)",
-                                           logger: context.logger)
-    }
+    // The pipeline ends at the inbox: the handler adds no work of its own.
+    handlers.on(type: eventType) { _, _, _ in }
     let publisher = AMQPConnection(configuration: try brokerConfiguration("bench-publisher"), topology: EventTopology.publisher, logger: logger)
     let consumerConnection = AMQPConnection(
         configuration: try brokerConfiguration("bench-consumer"),
@@ -156,7 +157,8 @@ func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int) a
         BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
         OutboxRelay(client: client, broker: publisher, schema: schema, settings: .init(batchSize: 500), logger: logger),
         EventConsumer(client: client, broker: consumerConnection, queue: queue, handlers: handlers,
-                      settings: .init(prefetch: 200), logger: logger),
+                      settings: .init(prefetch: UInt16(prefetch), concurrency: consumerConcurrency),
+                      faults: FaultInjection(deliveryObserved: { _, _ in deliveries.withLock { $0 += 1 } }), logger: logger),
     ], logger: logger))
     let running = Task { try await group.run() }
     try await consumerConnection.waitUntilConnected()
@@ -196,7 +198,7 @@ func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int) a
         if publishedAt == nil, try await scalar(client, "SELECT count(*)::int FROM outbox WHERE sent_at IS NULL") == 0 {
             publishedAt = elapsedSeconds(ContinuousClock.now - started)
         }
-        applied = try await scalar(client, "SELECT count(DISTINCT message_id)::int FROM effect")
+        applied = try await scalar(client, "SELECT count(*)::int FROM inbox")
         if ContinuousClock.now - started > .seconds(600) { break }
     }
     let seconds = elapsedSeconds(ContinuousClock.now - started)
@@ -204,13 +206,13 @@ func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int) a
 
     var p50 = 0.0, p99 = 0.0
     for try await (median, tail) in try await client.query("""
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.applied_at - o.occurred_at))::float8,
-               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM e.applied_at - o.occurred_at))::float8
-        FROM effect e JOIN outbox o ON o.message_id = e.message_id
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM i.handled_at - o.occurred_at))::float8,
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM i.handled_at - o.occurred_at))::float8
+        FROM inbox i JOIN outbox o ON o.message_id = i.message_id
         """).decode((Double, Double).self) {
         (p50, p99) = (median, tail)
     }
-    let total = try await scalar(client, "SELECT count(*)::int FROM effect")
+    let total = deliveries.withLock { $0 }
     await group.triggerGracefulShutdown()
     try await running.value
     let cleanup = AMQPConnection(configuration: try brokerConfiguration("bench-cleanup"), logger: logger)
@@ -231,14 +233,15 @@ func scalar(_ client: PostgresClient, _ sql: String) async throws -> Int {
 
 // MARK: - Run
 
-print("event pipeline benchmark: \(options.events) events of \(options.size) bytes, \(options.writers) writers × \(options.perTransaction) events per transaction, \(options.runs) runs")
+print("event pipeline benchmark: \(options.events) events of \(options.size) bytes, \(options.writers) writers × \(options.perTransaction) events per transaction, consumer prefetch \(options.prefetch) × \(options.consumers) workers, \(options.runs) runs")
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / (1 << 30)) GiB")
 print("run | raw publish/s | raw consume/s | pipeline events/s | ratio | p50 ms | p99 ms | lost | duplicated | written s | published s | applied s")
 var ratios: [Double] = []
 for run in 1...options.runs {
     let raw = try await measureRawBroker(count: options.events, size: options.size)
     let pipeline = try await measurePipeline(count: options.events, size: options.size, writers: options.writers,
-                                             perTransaction: options.perTransaction)
+                                             perTransaction: options.perTransaction, prefetch: options.prefetch,
+                                             consumerConcurrency: options.consumers)
     let ratio = pipeline.rate / raw.publishRate
     ratios.append(ratio)
     print(String(format: "%3d | %13.0f | %13.0f | %17.0f | %5.2f | %6.1f | %6.1f | %4d | %10d | %9.2f | %11.2f | %9.2f",

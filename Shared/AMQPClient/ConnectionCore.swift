@@ -69,6 +69,7 @@ final class ConnectionCore: @unchecked Sendable {
     private var waitingAdmin: [Command] = []
     private var incoming = IncomingContent()
     private var lastActivity = ContinuousClock.now
+    private var lastExpiryCheck = ContinuousClock.now
     private var shutdownRequest: (continuation: CheckedContinuation<Void, Never>, deadline: ContinuousClock.Instant)?
 
     private static let publishChannel: UInt16 = 1
@@ -157,6 +158,10 @@ final class ConnectionCore: @unchecked Sendable {
     /// caller waits forever; an unconfirmed one may still arrive: publishing is at least once.
     private func expireOverduePublishes() {
         let now = ContinuousClock.now
+        // Deadlines are seconds long; checking ten times a second is plenty and keeps the
+        // scan of thousands of in-flight publishes off the hot path.
+        guard now - lastExpiryCheck >= .milliseconds(100) else { return }
+        lastExpiryCheck = now
         if outgoing.contains(where: { $0.deadline < now }) {
             let (overdue, keep) = (outgoing.filter { $0.deadline < now }, outgoing.filter { $0.deadline >= now })
             outgoing = keep

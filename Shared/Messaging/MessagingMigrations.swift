@@ -37,7 +37,7 @@ public enum MessagingMigrations {
             CREATE TABLE inbox (
                 message_id uuid PRIMARY KEY,
                 message_type text NOT NULL,
-                handled_at timestamptz NOT NULL DEFAULT now()
+                handled_at timestamptz NOT NULL DEFAULT clock_timestamp()
             )
             """,
             "CREATE INDEX inbox_handled_at ON inbox (handled_at)",

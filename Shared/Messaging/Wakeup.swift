@@ -1,21 +1,22 @@
 import Synchronization
 
-/// A one-slot signal: `signal()` wakes the current or next `wait(timeout:)`. Used by the relay
-/// to sleep until PostgreSQL NOTIFYs new outbox rows, with polling as the fallback.
+/// A signal: `signal()` wakes every current `wait(timeout:)`, or the next one if none waits.
+/// Used by the relay to sleep until PostgreSQL NOTIFYs new outbox rows, polling as the fallback.
 final class Wakeup: Sendable {
     private struct State {
         var pending = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextId = 0
     }
     private let state = Mutex(State())
 
     func signal() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard let waiter = state.waiter else { state.pending = true; return nil }
-            state.waiter = nil
-            return waiter
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            if state.waiters.isEmpty { state.pending = true }
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
         }
-        waiter?.resume()
+        waiters.forEach { $0.resume() }
     }
 
     /// Returns on a signal, after `timeout`, or when the task is cancelled.
@@ -29,20 +30,21 @@ final class Wakeup: Sendable {
     }
 
     private func waitForSignal() async {
+        let id = state.withLock { state in
+            defer { state.nextId += 1 }
+            return state.nextId
+        }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
                     if state.pending || Task.isCancelled { state.pending = false; return true }
-                    state.waiter = continuation
+                    state.waiters[id] = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let waiter = state.withLock { state in
-                defer { state.waiter = nil }
-                return state.waiter
-            }
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume()
         }
     }

@@ -19,10 +19,15 @@ public struct OutboxRelay: Service {
         public var pollInterval: Duration
         /// How long a batch may wait for broker confirms before it is rolled back and retried.
         public var publishTimeout: Duration
-        public init(batchSize: Int = 500, pollInterval: Duration = .seconds(1), publishTimeout: Duration = .seconds(10)) {
+        /// Batches in flight at once, each in its own transaction: while one waits for broker
+        /// confirms the next is being read. They share the outbox like separate relays do.
+        public var concurrency: Int
+        public init(batchSize: Int = 500, pollInterval: Duration = .seconds(1), publishTimeout: Duration = .seconds(10),
+                    concurrency: Int = 2) {
             self.batchSize = batchSize
             self.pollInterval = pollInterval
             self.publishTimeout = publishTimeout
+            self.concurrency = concurrency
         }
     }
 
@@ -52,7 +57,12 @@ public struct OutboxRelay: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await listenForNewRows(wakeup) }
             defer { group.cancelAll() }
-            try await publishUntilShutdown(wakeup)
+            try await withThrowingTaskGroup(of: Void.self) { loops in
+                for _ in 0..<max(1, settings.concurrency) {
+                    loops.addTask { try await publishUntilShutdown(wakeup) }
+                }
+                try await loops.waitForAll()
+            }
         }
     }
 
