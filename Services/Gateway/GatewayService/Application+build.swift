@@ -19,7 +19,7 @@ public func buildApplication(
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     let verifier = tokenVerifier ?? TokenVerifier(jwksURL: configuration.jwksURL, httpClient: httpClient, logger: logger)
 
-    let router = HTTPFoundation.makeRouter(verifier: verifier)
+    let router = HTTPFoundation.makeRouter(verifier: verifier, isPublic: GatewayRoutes.isPublic)
     let openAPI = MergedOpenAPI(upstreams: configuration.upstreams, httpClient: httpClient)
     GatewayHealth(upstreams: configuration.upstreams, httpClient: httpClient).addRoutes(to: router)
     router.get("/openapi.json") { _, _ in

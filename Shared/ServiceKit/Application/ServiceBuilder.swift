@@ -118,13 +118,14 @@ public final class ServiceBuilder {
 /// The HTTP pieces shared by every service and the gateway.
 public enum HTTPFoundation {
     /// A router with the standard middleware: request ids, metrics, problem+json errors, and
-    /// (when a verifier is given) bearer-token authentication.
-    public static func makeRouter(verifier: TokenVerifier?) -> Router<ServiceRequestContext> {
+    /// (when a verifier is given) bearer-token authentication, not applied on `isPublic` paths.
+    public static func makeRouter(verifier: TokenVerifier?,
+                                  isPublic: @escaping @Sendable (String) -> Bool = { _ in false }) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
-        if let verifier { router.add(middleware: AuthenticationMiddleware(verifier: verifier)) }
+        if let verifier { router.add(middleware: AuthenticationMiddleware(verifier: verifier, isPublic: isPublic)) }
         return router
     }
 }

@@ -36,15 +36,24 @@ struct MergedOpenAPI: Sendable {
         for (upstream, original) in documents {
             var document = original
             let ownSchemas = ((document["components"] as? [String: Any])?["schemas"] as? [String: Any]) ?? [:]
+            // A schema clashes if it differs from the one already merged under its name. Renaming
+            // one changes the schemas that refer to it, which may then clash too: repeat until
+            // no more clash.
             var renames: [String: String] = [:]
-            for (name, schema) in ownSchemas {
-                if let existing = schemas[name], !NSDictionary(dictionary: existing as? [String: Any] ?? [:])
-                    .isEqual(to: schema as? [String: Any] ?? [:]) {
-                    renames[name] = "\(upstream.name).\(name)"
+            var rewrittenSchemas = ownSchemas
+            while true {
+                let clashing = rewrittenSchemas.keys.filter { name in
+                    guard renames[name] == nil, let existing = schemas[name] else { return false }
+                    return !NSDictionary(dictionary: existing as? [String: Any] ?? [:])
+                        .isEqual(to: rewrittenSchemas[name] as? [String: Any] ?? [:])
                 }
+                if clashing.isEmpty { break }
+                for name in clashing { renames[name] = "\(upstream.name).\(name)" }
+                rewrittenSchemas = rewriteReferences(ownSchemas, renames) as? [String: Any] ?? ownSchemas
             }
             if !renames.isEmpty { document = rewriteReferences(document, renames) as? [String: Any] ?? document }
-            for (name, schema) in ownSchemas { schemas[renames[name] ?? name] = schema }
+            // The schemas with their references rewritten, not the originals.
+            for (name, schema) in rewrittenSchemas { schemas[renames[name] ?? name] = schema }
             for (path, item) in document["paths"] as? [String: Any] ?? [:] where !path.hasPrefix("/health") && path != "/metrics" {
                 paths["/api/\(upstream.prefix)\(path)"] = item
             }

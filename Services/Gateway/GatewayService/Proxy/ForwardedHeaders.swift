@@ -23,7 +23,8 @@ enum ForwardedHeaders {
         for field in headers {
             let name = field.name.canonicalName
             if hopByHop.contains(name) || isIdentityHeader(name) || name == "x-request-id"
-                || name == "x-forwarded-for" || name == "x-forwarded-proto" || name == "x-forwarded-host" {
+                || name == "x-forwarded-for" || name == "x-forwarded-proto" || name == "x-forwarded-host"
+                || name == "forwarded" || name == "x-real-ip" {
                 continue
             }
             result.append(field)

@@ -29,6 +29,9 @@ struct ProxyController: Sendable {
 
     func forward(_ request: Request, _ context: ServiceRequestContext, _ upstream: Upstream) async throws -> Response {
         let path = request.uri.path
+        if GatewayRoutes.hasDotSegments(path) {
+            throw Problem.badRequest("The path must not contain `.` or `..` segments.")
+        }
         if GatewayRoutes.isRateLimited(path), request.method != .get {
             let client = context.remoteAddress?.ipAddress ?? "unknown"
             if let wait = rateLimiter.attempt("\(client)") { throw Problem.tooManyRequests(retryAfter: wait) }
@@ -49,15 +52,23 @@ struct ProxyController: Sendable {
         if let address = context.remoteAddress?.ipAddress {
             outgoing.headers.replaceOrAdd(name: "X-Forwarded-For", value: address)
         }
-        if request.method != .get && request.method != .head {
+        // Hummingbird must not read the rest of the request body while AsyncHTTPClient still is:
+        // every way out of this request waits for the upload first (see UpstreamUpload).
+        let upload = request.method != .get && request.method != .head ? UpstreamUpload(request.body) : nil
+        if let upload {
             let length = request.headers[.contentLength].flatMap(Int64.init).map(HTTPClientRequest.Body.Length.known) ?? .unknown
-            outgoing.body = .stream(request.body, length: length)
+            outgoing.body = .stream(upload.sequence, length: length)
         }
 
         let response: HTTPClientResponse
         do {
-            response = try await httpClient.execute(outgoing, deadline: .now() + .nanoseconds(Int64(upstream.timeout.nanoseconds)),
-                                                   logger: context.logger)
+            do {
+                response = try await httpClient.execute(outgoing, deadline: .now() + .nanoseconds(Int64(upstream.timeout.nanoseconds)),
+                                                       logger: context.logger)
+            } catch {
+                await upload?.finished()
+                throw error
+            }
         } catch let error as HTTPClientError where Self.isTimeout(error) {
             context.logger.warning("upstream timed out", metadata: ["upstream": "\(upstream.name)"])
             throw Problem(status: .gatewayTimeout, slug: "upstream-timeout",
@@ -71,8 +82,17 @@ struct ProxyController: Sendable {
         for header in response.headers where !ForwardedHeaders.hopByHop.contains(header.name.lowercased()) {
             if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
         }
-        return Response(status: .init(code: Int(response.status.code)), headers: headers,
-                        body: ResponseBody(asyncSequence: response.body))
+        let body = response.body
+        return Response(status: .init(code: Int(response.status.code)), headers: headers, body: ResponseBody { writer in
+            do {
+                try await writer.write(body)
+            } catch {
+                await upload?.finished()
+                throw error
+            }
+            await upload?.finished()
+            try await writer.finish(nil)
+        })
     }
 
     static func isTimeout(_ error: HTTPClientError) -> Bool {
