@@ -8,11 +8,17 @@ import ServiceKit
 public struct TestTokens: Sendable {
     public let keys: JWTKeyCollection
     public let kid: String
+    /// The public key as a JWK, as identity's JWKS endpoint publishes it.
+    public let publicJWK: [String: String]
 
     public static func make(kid: String = "test-key") async -> TestTokens {
         let keys = JWTKeyCollection()
-        await keys.add(eddsa: EdDSA.PrivateKey(backing: Curve25519.Signing.PrivateKey()), kid: JWKIdentifier(string: kid))
-        return TestTokens(keys: keys, kid: kid)
+        let privateKey = Curve25519.Signing.PrivateKey()
+        await keys.add(eddsa: EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: kid))
+        let x = privateKey.publicKey.rawRepresentation.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return TestTokens(keys: keys, kid: kid,
+                          publicJWK: ["kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": "EdDSA", "use": "sig"])
     }
 
     /// A verifier that trusts only this key.

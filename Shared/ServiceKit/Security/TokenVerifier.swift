@@ -13,6 +13,7 @@ public final class TokenVerifier: Sendable {
     private let jwksURL: String?
     private let httpClient: HTTPClient?
     private let lastFetch = Mutex<ContinuousClock.Instant?>(nil)
+    private let minimumRefreshInterval: Duration
     private let logger: Logger
 
     /// Verifies against keys given directly (tests, or a service that is its own issuer).
@@ -20,14 +21,18 @@ public final class TokenVerifier: Sendable {
         self.keys = keys
         self.jwksURL = nil
         self.httpClient = nil
+        self.minimumRefreshInterval = .seconds(30)
         self.logger = logger
     }
 
-    /// Verifies against the JWKS published at `jwksURL`.
-    public init(jwksURL: String, httpClient: HTTPClient = .shared, logger: Logger) {
+    /// Verifies against the JWKS published at `jwksURL`, fetching it again at most every
+    /// `minimumRefreshInterval` when a token does not verify with the keys already known.
+    public init(jwksURL: String, httpClient: HTTPClient = .shared, minimumRefreshInterval: Duration = .seconds(30),
+                logger: Logger) {
         self.keys = JWTKeyCollection()
         self.jwksURL = jwksURL
         self.httpClient = httpClient
+        self.minimumRefreshInterval = minimumRefreshInterval
         self.logger = logger
     }
 
@@ -55,7 +60,7 @@ public final class TokenVerifier: Sendable {
     private func refreshKeysIfAllowed() async throws -> Bool {
         guard let jwksURL, let httpClient else { return false }
         let allowed = lastFetch.withLock { last in
-            if let last, ContinuousClock.now - last < .seconds(30) { return false }
+            if let last, ContinuousClock.now - last < minimumRefreshInterval { return false }
             last = .now
             return true
         }
@@ -63,7 +68,7 @@ public final class TokenVerifier: Sendable {
         do {
             var request = HTTPClientRequest(url: jwksURL)
             request.method = .GET
-            let response = try await httpClient.execute(request, timeout: .seconds(5))
+            let response = try await httpClient.execute(request, timeout: .seconds(2))
             guard response.status == .ok else {
                 logger.warning("JWKS fetch failed", metadata: ["status": "\(response.status.code)"])
                 return false
