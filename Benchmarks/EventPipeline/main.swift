@@ -75,7 +75,7 @@ func elapsedSeconds(_ duration: Duration) -> Double {
 
 /// Confirmed publishes (pipelined in windows of 500, as the relay does) and acknowledged
 /// consumes of `count` messages of `size` bytes on a quorum queue.
-func measureRawBroker(count: Int, size: Int) async throws -> (publishRate: Double, consumeRate: Double) {
+func measureRawBroker(count: Int, size: Int) async throws -> (publishRate: Double, consumeRate: Double, oneByOneRate: Double) {
     let queue = "bench.raw.\(UUID().uuidString.prefix(8))"
     let connection = AMQPConnection(
         configuration: try brokerConfiguration("bench-raw"),
@@ -108,9 +108,19 @@ func measureRawBroker(count: Int, size: Int) async throws -> (publishRate: Doubl
     }
     let consumeSeconds = elapsedSeconds(ContinuousClock.now - consumeStarted)
     deliveries.cancel()
+
+    // For context only: publishing one message at a time, each waiting for its confirm.
+    let oneByOneCount = min(count, 2000)
+    try await connection.purge(queue: queue)
+    let oneByOneStarted = ContinuousClock.now
+    for index in 0..<oneByOneCount {
+        try await connection.publish(OutgoingMessage(exchange: "", routingKey: queue, body: body,
+                                                     properties: AMQPProperties(messageId: "one-\(index)")))
+    }
+    let oneByOneSeconds = elapsedSeconds(ContinuousClock.now - oneByOneStarted)
     try await connection.deleteQueue(queue)
     await connection.close()
-    return (Double(count) / publishSeconds, Double(count) / consumeSeconds)
+    return (Double(count) / publishSeconds, Double(count) / consumeSeconds, Double(oneByOneCount) / oneByOneSeconds)
 }
 
 // MARK: - Pipeline
@@ -235,7 +245,7 @@ func scalar(_ client: PostgresClient, _ sql: String) async throws -> Int {
 
 print("event pipeline benchmark: \(options.events) events of \(options.size) bytes, \(options.writers) writers × \(options.perTransaction) events per transaction, consumer prefetch \(options.prefetch) × \(options.consumers) workers, \(options.runs) runs")
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / (1 << 30)) GiB")
-print("run | raw publish/s | raw consume/s | pipeline events/s | ratio | p50 ms | p99 ms | lost | duplicated | written s | published s | applied s")
+print("run | raw publish/s | raw consume/s | one-by-one publish/s | pipeline events/s | ratio | p50 ms | p99 ms | lost | duplicated | written s | published s | applied s")
 var ratios: [Double] = []
 for run in 1...options.runs {
     let raw = try await measureRawBroker(count: options.events, size: options.size)
@@ -244,8 +254,8 @@ for run in 1...options.runs {
                                              consumerConcurrency: options.consumers)
     let ratio = pipeline.rate / raw.publishRate
     ratios.append(ratio)
-    print(String(format: "%3d | %13.0f | %13.0f | %17.0f | %5.2f | %6.1f | %6.1f | %4d | %10d | %9.2f | %11.2f | %9.2f",
-                 run, raw.publishRate, raw.consumeRate, pipeline.rate, ratio, pipeline.p50, pipeline.p99,
+    print(String(format: "%3d | %13.0f | %13.0f | %20.0f | %17.0f | %5.2f | %6.1f | %6.1f | %4d | %10d | %9.2f | %11.2f | %9.2f",
+                 run, raw.publishRate, raw.consumeRate, raw.oneByOneRate, pipeline.rate, ratio, pipeline.p50, pipeline.p99,
                  pipeline.lost, pipeline.duplicated, pipeline.written, pipeline.published, pipeline.applied))
 }
 let median = ratios.sorted()[ratios.count / 2]
