@@ -6,10 +6,7 @@
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-ensure_packages
-start_postgres
-start_rabbitmq
-setup_databases
+prepare_test_infrastructure
 export_test_env
 
 cd "$ROOT"

@@ -7,11 +7,7 @@
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-ensure_packages >&2
-start_postgres >&2
-start_rabbitmq >&2
-setup_databases >&2
-mkdir -p "$MAIL_DIR"
+prepare_test_infrastructure
 test_env | while IFS= read -r line; do
     printf 'export %s=%q\n' "${line%%=*}" "${line#*=}"
 done

@@ -116,6 +116,16 @@ export_test_env() {
     done < <(test_env)
 }
 
+# What tests, the benchmark and infra.sh need: packages, both servers running, databases
+# and roles created, the mail folder. Progress goes to stderr.
+prepare_test_infrastructure() {
+    ensure_packages >&2
+    start_postgres >&2
+    start_rabbitmq >&2
+    setup_databases >&2
+    mkdir -p "$MAIL_DIR"
+}
+
 # ---------------------------------------------------------------------------------------
 # Debian packages
 

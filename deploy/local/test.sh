@@ -7,13 +7,9 @@
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
-ensure_packages
-start_postgres
-start_rabbitmq
-setup_databases
+prepare_test_infrastructure
 ensure_venv
 export_test_env
-mkdir -p "$MAIL_DIR"
 
 cd "$ROOT"
 build_status=ok test_status=ok pytest_status=ok
