@@ -47,13 +47,20 @@ import TestSupport
             #expect(try await verifier.verify(try await second.token(for: principal)) == principal)
             #expect(server.fetches.withLock { $0 } == fetchesBeforeRotation + 1)
 
+            // An expired token from a known key is refused without fetching the keys again.
+            let fetchesBeforeExpired = server.fetches.withLock { $0 }
+            try await Task.sleep(for: .milliseconds(150))
+            let expired = try await first.token(for: principal, issuedAt: Date().addingTimeInterval(-3600), lifetime: 900)
+            await #expect(throws: Problem.unauthorized("The access token has expired.")) { try await verifier.verify(expired) }
+            #expect(server.fetches.withLock { $0 } == fetchesBeforeExpired)
+
             // A token from a key identity never published is refused, and does not cause a fetch
             // storm: at most one fetch per interval.
             let stranger = await TestTokens.make(kid: "forged")
             for _ in 0..<20 {
                 await #expect(throws: Problem.self) { try await verifier.verify(try await stranger.token(for: principal)) }
             }
-            #expect(server.fetches.withLock { $0 } <= fetchesBeforeRotation + 2)
+            #expect(server.fetches.withLock { $0 } <= fetchesBeforeExpired + 1)
         }
     }
 

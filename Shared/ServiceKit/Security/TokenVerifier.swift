@@ -13,6 +13,7 @@ public final class TokenVerifier: Sendable {
     private let jwksURL: String?
     private let httpClient: HTTPClient?
     private let lastFetch = Mutex<ContinuousClock.Instant?>(nil)
+    private let knownKeyIDs = Mutex<Set<String>>([])
     private let minimumRefreshInterval: Duration
     private let logger: Logger
 
@@ -38,17 +39,26 @@ public final class TokenVerifier: Sendable {
 
     /// The caller behind a bearer token, or a 401 problem saying what is wrong with it.
     public func verify(_ token: String) async throws -> Principal {
+        // Fetch the keys again only for a key id not seen yet (first use, or identity rotated
+        // its key); an expired or forged token with a known key id costs no fetch.
+        if jwksURL != nil, let kid = Self.keyID(of: token), !knownKeyIDs.withLock({ $0.contains(kid) }) {
+            await refreshKeysIfAllowed()
+        }
         do {
             return try await verifyOnce(token)
-        } catch let problem as Problem {
-            throw problem
         } catch {
-            // Perhaps signed with a key we have not fetched yet.
-            if try await refreshKeysIfAllowed() {
-                do { return try await verifyOnce(token) } catch { throw Self.problem(for: error) }
-            }
             throw Self.problem(for: error)
         }
+    }
+
+    /// The `kid` from the token's (unverified) header.
+    static func keyID(of token: String) -> String? {
+        guard let encoded = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
+        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64),
+              let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return header["kid"] as? String
     }
 
     private func verifyOnce(_ token: String) async throws -> Principal {
@@ -57,39 +67,39 @@ public final class TokenVerifier: Sendable {
         return principal
     }
 
-    private func refreshKeysIfAllowed() async throws -> Bool {
-        guard let jwksURL, let httpClient else { return false }
+    private func refreshKeysIfAllowed() async {
+        guard let jwksURL, let httpClient else { return }
         let allowed = lastFetch.withLock { last in
             if let last, ContinuousClock.now - last < minimumRefreshInterval { return false }
             last = .now
             return true
         }
-        guard allowed else { return false }
+        guard allowed else { return }
         do {
-            var request = HTTPClientRequest(url: jwksURL)
-            request.method = .GET
-            let response = try await httpClient.execute(request, timeout: .seconds(2))
+            let response = try await httpClient.execute(HTTPClientRequest(url: jwksURL), timeout: .seconds(2))
             guard response.status == .ok else {
                 logger.warning("JWKS fetch failed", metadata: ["status": "\(response.status.code)"])
-                return false
+                return
             }
-            let body = try await response.body.collect(upTo: 1 << 20)
-            try await keys.add(jwksJSON: String(buffer: body))
-            return true
+            let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            try await keys.add(jwksJSON: body)
+            let published = try JSONDecoder().decode(PublishedKeys.self, from: Data(body.utf8))
+            knownKeyIDs.withLock { $0.formUnion(published.keys.compactMap(\.kid)) }
         } catch {
             logger.warning("JWKS fetch failed", metadata: ["error": "\(error)"])
-            return false
         }
+    }
+
+    private struct PublishedKeys: Decodable {
+        struct Key: Decodable { var kid: String? }
+        var keys: [Key]
     }
 
     static func problem(for error: any Error) -> Problem {
         if let problem = error as? Problem { return problem }
-        let text = "\(error)".lowercased()
-        if text.contains("exp") && text.contains("expired") || text.contains("expiration") {
-            return .unauthorized("The access token has expired.")
-        }
-        if text.contains("signature") {
-            return .unauthorized("The access token's signature is not valid.")
+        if let error = error as? JWTError {
+            if error.failedClaim is ExpirationClaim { return .unauthorized("The access token has expired.") }
+            if error.errorType == .signatureVerificationFailed { return .unauthorized("The access token's signature is not valid.") }
         }
         return .unauthorized("The access token is not valid.")
     }
