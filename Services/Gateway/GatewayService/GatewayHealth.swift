@@ -10,7 +10,7 @@ struct GatewayHealth: Sendable {
     let httpClient: HTTPClient
 
     func addRoutes(to router: Router<ServiceRequestContext>) {
-        router.get("/health/live") { _, _ in json(["status": "live", "service": "gateway"]) }
+        router.get("/health/live") { _, _ in Response.json(["status": "live", "service": "gateway"]) }
         router.get("/health/ready") { _, _ in
             let states = await withTaskGroup(of: (String, Bool).self) { group in
                 for upstream in upstreams {
@@ -19,13 +19,10 @@ struct GatewayHealth: Sendable {
                 return await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
             }
             let ready = states.values.allSatisfy { $0 }
-            return json(["status": ready ? "ready" : "degraded", "service": "gateway",
+            return Response.json(["status": ready ? "ready" : "degraded", "service": "gateway",
                          "services": states.mapValues { $0 ? "up" : "down" }], status: ready ? .ok : .serviceUnavailable)
         }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: MetricsSetup.registry.emitToBuffer())))
-        }
+        OperationalRoutes.addMetricsRoute(to: router)
     }
 
     private func isReady(_ upstream: Upstream) async -> Bool {
@@ -33,10 +30,5 @@ struct GatewayHealth: Sendable {
                                                             timeout: .seconds(2)) else { return false }
         _ = try? await response.body.collect(upTo: 1 << 16)
         return response.status == .ok
-    }
-
-    private func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }

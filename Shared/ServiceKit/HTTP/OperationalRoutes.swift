@@ -26,7 +26,7 @@ public struct OperationalRoutes: Sendable {
 
     public func addRoutes(to router: Router<ServiceRequestContext>) {
         router.get("/health/live") { _, _ in
-            Self.json(["status": "live", "service": service])
+            Response.json(["status": "live", "service": service])
         }
         router.get("/health/ready") { _, _ in
             let results = await withTaskGroup(of: (String, Bool).self) { group in
@@ -40,21 +40,21 @@ public struct OperationalRoutes: Sendable {
                 "status": ready ? "ready" : "not ready", "service": service,
                 "checks": results.mapValues { $0 ? "up" : "down" },
             ]
-            return Self.json(body, status: ready ? .ok : .serviceUnavailable)
+            return Response.json(body, status: ready ? .ok : .serviceUnavailable)
         }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: MetricsSetup.registry.emitToBuffer())))
-        }
+        Self.addMetricsRoute(to: router)
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(string: openAPIDocument)))
         }
     }
 
-    static func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+    /// Prometheus `/metrics` from the process-wide registry; the gateway has it too.
+    public static func addMetricsRoute(to router: Router<ServiceRequestContext>) {
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: MetricsSetup.registry.emitToBuffer())))
+        }
     }
 
     /// A check that does not answer within two seconds counts as down.
@@ -66,5 +66,14 @@ public struct OperationalRoutes: Sendable {
             group.cancelAll()
             return first ?? false
         }
+    }
+}
+
+extension Response {
+    /// A JSON answer built from a dictionary, for operational endpoints whose shape is not a
+    /// Codable type (feature routes return Codable values).
+    public static func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }
