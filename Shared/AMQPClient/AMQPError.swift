@@ -2,8 +2,6 @@
 /// message (`nacked`), could not route it (`returned`), or the connection is shutting down.
 public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidURL(String)
-    case connectionFailed(String)
-    case notConnected
     case nacked
     case returned(replyCode: Int, replyText: String)
     case brokerRefused(String)
@@ -13,8 +11,6 @@ public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidURL(let url): "invalid AMQP URL: \(url)"
-        case .connectionFailed(let reason): "AMQP connection failed: \(reason)"
-        case .notConnected: "not connected to the broker"
         case .nacked: "the broker refused the message (basic.nack)"
         case .returned(let code, let text): "the message could not be routed (\(code) \(text))"
         case .brokerRefused(let reason): "the broker refused the request: \(reason)"

@@ -63,15 +63,19 @@ public enum EventCoding {
         return decoder
     }
 
+    // Built once: every event passes through these on the outbox and inbox hot paths.
+    private static let sharedEncoder = encoder()
+    private static let sharedDecoder = decoder()
+
     public static func encode<Event: DomainEvent>(_ envelope: EventEnvelope<Event>) throws -> [UInt8] {
-        Array(try encoder().encode(envelope))
+        Array(try sharedEncoder.encode(envelope))
     }
 
     public static func decodeHeader(_ bytes: [UInt8]) throws -> EnvelopeHeader {
-        try decoder().decode(EnvelopeHeader.self, from: Data(bytes))
+        try sharedDecoder.decode(EnvelopeHeader.self, from: Data(bytes))
     }
 
     public static func decode<Event: DomainEvent>(_ type: Event.Type, from bytes: [UInt8]) throws -> EventEnvelope<Event> {
-        try decoder().decode(EventEnvelope<Event>.self, from: Data(bytes))
+        try sharedDecoder.decode(EventEnvelope<Event>.self, from: Data(bytes))
     }
 }

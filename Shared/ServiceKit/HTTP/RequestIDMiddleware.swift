@@ -18,9 +18,10 @@ public struct RequestIDMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[.requestID] = id
         if !request.uri.path.hasPrefix("/health") && request.uri.path != "/metrics" {
+            let elapsed = (ContinuousClock.now - started).components
             context.logger.info("request", metadata: [
                 "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
-                "duration_ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
+                "duration_ms": "\(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)",
             ])
         }
         return response
