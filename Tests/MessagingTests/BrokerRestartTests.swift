@@ -10,13 +10,7 @@ import TestSupport
 @Suite(.serialized) struct BrokerRestartTests {
     @Test func tenThousandEventsSurviveABrokerRestart() async throws {
         try await MessagingFixture.with { fixture in
-            let publisher = fixture.connection("publisher")
-            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
-            try await withRunningServices([
-                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
-                fixture.relay(publisher, batchSize: 200), fixture.consumer(consumerConnection),
-            ]) {
-                try await consumerConnection.waitUntilConnected()
+            try await fixture.withPipeline(relayBatchSize: 200) { consumerConnection, publisher in
                 let writer = Task { try await fixture.writeEvents(0..<10_000, perTransaction: 50) }
                 try await eventually(timeout: .seconds(120), "a third consumed") { try await fixture.effects().distinct >= 3000 }
                 try TestEnvironment.brokerControl("restart")

@@ -3,6 +3,7 @@ import Contracts
 import Foundation
 import Logging
 import Messaging
+import ServiceKit
 import Persistence
 import PostgresNIO
 import Synchronization
@@ -108,6 +109,24 @@ struct MessagingFixture: Sendable {
         return EventConsumer(client: database.client, broker: broker, queue: queue, handlers: handlers ?? self.handlers(),
                              settings: .init(prefetch: 100, maximumAttempts: maximumAttempts), faults: faults,
                              logger: TestEnvironment.logger)
+    }
+
+    /// A relay and a consumer, each on its own connection as in a service, running around
+    /// `body`; the consumer's queue exists before `body` starts writing events.
+    func withPipeline<T: Sendable>(
+        handlers: EventHandlers? = nil, maximumAttempts: Int = 3, relayBatchSize: Int = 500,
+        _ body: (_ consumer: AMQPConnection, _ publisher: AMQPConnection) async throws -> T
+    ) async throws -> T {
+        let publisher = connection("publisher")
+        let consumerConnection = connection("consumer", topology: consumerTopology())
+        return try await withRunningServices([
+            BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
+            relay(publisher, batchSize: relayBatchSize),
+            consumer(consumerConnection, handlers: handlers, maximumAttempts: maximumAttempts),
+        ]) {
+            try await consumerConnection.waitUntilConnected()
+            return try await body(consumerConnection, publisher)
+        }
     }
 
     func effects() async throws -> (total: Int, distinct: Int) {

@@ -52,13 +52,7 @@ import TestSupport
 
     @Test func relayPublishesAndConsumerAppliesEachEventOnce() async throws {
         try await MessagingFixture.with { fixture in
-            let publisher = fixture.connection("publisher")
-            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
-            try await withRunningServices([
-                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
-                fixture.relay(publisher), fixture.consumer(consumerConnection),
-            ]) {
-                try await consumerConnection.waitUntilConnected()  // queue declared before events flow
+            try await fixture.withPipeline { consumerConnection, _ in
 
                 try await fixture.writeEvents(0..<500, perTransaction: 50)
                 try await eventually("all effects") { try await fixture.effects().distinct == 500 }
@@ -137,14 +131,8 @@ import TestSupport
     @Test func poisonMessageEndsInDeadLetterQueueWithTheReason() async throws {
         try await MessagingFixture.with { fixture in
             struct BrokenHandler: Error, CustomStringConvertible { var description: String { "handler cannot cope with event 3" } }
-            let publisher = fixture.connection("publisher")
-            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
             let handlers = fixture.handlers(failure: { sequence in if sequence == 3 { throw BrokenHandler() } })
-            try await withRunningServices([
-                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
-                fixture.relay(publisher), fixture.consumer(consumerConnection, handlers: handlers, maximumAttempts: 3),
-            ]) {
-                try await consumerConnection.waitUntilConnected()  // queue declared before events flow
+            try await fixture.withPipeline(handlers: handlers, maximumAttempts: 3) { consumerConnection, _ in
 
                 try await fixture.writeEvents(0..<6)
                 try await eventually("dead letter") {
@@ -194,13 +182,7 @@ import TestSupport
                 }
                 if failing { throw TestSetupError("database briefly unavailable") }
             })
-            let publisher = fixture.connection("publisher")
-            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
-            try await withRunningServices([
-                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
-                fixture.relay(publisher), fixture.consumer(consumerConnection, handlers: handlers),
-            ]) {
-                try await consumerConnection.waitUntilConnected()  // queue declared before events flow
+            try await fixture.withPipeline(handlers: handlers) { consumerConnection, _ in
 
                 try await fixture.writeEvents(0..<3)
                 try await eventually("all effects") { try await fixture.effects().distinct == 3 }

@@ -16,56 +16,56 @@ import TestSupport
         return try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
     }
 
-    @Test func healthMetricsAndOpenAPIAreServedAndMigrationsRan() async throws {
+    /// The reporting service (still only its platform parts) on a fresh schema, over real HTTP.
+    func withReportingService(_ body: @Sendable (any TestClientProtocol, TestDatabase) async throws -> Void) async throws {
         try await TestDatabase.with { database in
             let tokens = await TestTokens.make()
             let app = try await buildApplication(TestEnvironment.serviceConfiguration("reporting", database: database),
                                                  overrides: ServiceOverrides(tokenVerifier: tokens.verifier))
-            try await app.test(.live) { client in
-                let live = try await client.execute(uri: "/health/live", method: .get)
-                #expect(live.status == .ok)
-                try await eventually("ready") { try await client.execute(uri: "/health/ready", method: .get).status == .ok }
-                let ready = try await client.execute(uri: "/health/ready", method: .get)
-                let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: ready.body)) as? [String: Any])
-                #expect(body["checks"] as? [String: String] == ["database": "up", "broker": "up", "migrations": "up"])
-                #expect(try await database.count("SELECT count(*)::int FROM schema_migrations") >= 2)
+            try await app.test(.live) { client in try await body(client, database) }
+        }
+    }
 
-                let metrics = try await client.execute(uri: "/metrics", method: .get)
-                #expect(metrics.status == .ok)
-                #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+    @Test func healthMetricsAndOpenAPIAreServedAndMigrationsRan() async throws {
+        try await withReportingService { client, database in
+            let live = try await client.execute(uri: "/health/live", method: .get)
+            #expect(live.status == .ok)
+            try await eventually("ready") { try await client.execute(uri: "/health/ready", method: .get).status == .ok }
+            let ready = try await client.execute(uri: "/health/ready", method: .get)
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: ready.body)) as? [String: Any])
+            #expect(body["checks"] as? [String: String] == ["database": "up", "broker": "up", "migrations": "up"])
+            #expect(try await database.count("SELECT count(*)::int FROM schema_migrations") >= 2)
 
-                let openAPI = try await client.execute(uri: "/openapi.json", method: .get)
-                let document = try #require(try JSONSerialization.jsonObject(with: Data(buffer: openAPI.body)) as? [String: Any])
-                let paths = try #require(document["paths"] as? [String: Any])
-                #expect(paths["/health/ready"] != nil)
-                #expect(((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Problem"] != nil)
-            }
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+
+            let openAPI = try await client.execute(uri: "/openapi.json", method: .get)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(buffer: openAPI.body)) as? [String: Any])
+            let paths = try #require(document["paths"] as? [String: Any])
+            #expect(paths["/health/ready"] != nil)
+            #expect(((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Problem"] != nil)
         }
     }
 
     @Test func unknownRouteIsAProblemWithTheRequestId() async throws {
-        try await TestDatabase.with { database in
-            let tokens = await TestTokens.make()
-            let app = try await buildApplication(TestEnvironment.serviceConfiguration("reporting", database: database),
-                                                 overrides: ServiceOverrides(tokenVerifier: tokens.verifier))
-            try await app.test(.live) { client in
-                let response = try await client.execute(uri: "/no/such/thing", method: .get, headers: [.requestID: "req-abc-123"])
-                #expect(response.status == .notFound)
-                #expect(response.headers[.requestID] == "req-abc-123")
-                let body = try problem(response)
-                #expect(body["status"] as? Int == 404)
-                #expect(body["requestId"] as? String == "req-abc-123")
-                #expect(body["instance"] as? String == "/no/such/thing")
+        try await withReportingService { client, database in
+            let response = try await client.execute(uri: "/no/such/thing", method: .get, headers: [.requestID: "req-abc-123"])
+            #expect(response.status == .notFound)
+            #expect(response.headers[.requestID] == "req-abc-123")
+            let body = try problem(response)
+            #expect(body["status"] as? Int == 404)
+            #expect(body["requestId"] as? String == "req-abc-123")
+            #expect(body["instance"] as? String == "/no/such/thing")
 
-                // A request id that is not a sensible token is replaced, not echoed.
-                let odd = try await client.execute(uri: "/health/live", method: .get, headers: [.requestID: "<script>"])
-                #expect(odd.headers[.requestID] != "<script>")
-                #expect(UUID(uuidString: odd.headers[.requestID] ?? "") != nil)
+            // A request id that is not a sensible token is replaced, not echoed.
+            let odd = try await client.execute(uri: "/health/live", method: .get, headers: [.requestID: "<script>"])
+            #expect(odd.headers[.requestID] != "<script>")
+            #expect(UUID(uuidString: odd.headers[.requestID] ?? "") != nil)
 
-                let forged = try await client.execute(uri: "/health/live", method: .get, headers: [.authorization: "Bearer not.a.token"])
-                #expect(forged.status == .unauthorized)
-                #expect(try problem(forged)["status"] as? Int == 401)
-            }
+            let forged = try await client.execute(uri: "/health/live", method: .get, headers: [.authorization: "Bearer not.a.token"])
+            #expect(forged.status == .unauthorized)
+            #expect(try problem(forged)["status"] as? Int == 401)
         }
     }
 
