@@ -57,6 +57,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // MARK: Shared building blocks
@@ -65,6 +68,18 @@ let package = Package(
             path: "Shared/CRabbitMQ",
             pkgConfig: "librabbitmq",
             providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            path: "Shared/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "Spreadsheets",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Shared/Spreadsheets",
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "AMQPClient",
@@ -121,7 +136,11 @@ let package = Package(
         ),
     ]
     // MARK: Services
-    + service("Identity", library: "IdentityService", executable: "identity")
+    + service("Identity", library: "IdentityService", executable: "identity",
+              extra: ["Spreadsheets",
+                      .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                      .product(name: "Crypto", package: "swift-crypto"),
+                      .product(name: "JWTKit", package: "jwt-kit")])
     + service("Attendance", library: "AttendanceService", executable: "attendance")
     + service("Progression", library: "ProgressionService", executable: "progression")
     + service("Reporting", library: "ReportingService", executable: "reporting")
@@ -129,7 +148,8 @@ let package = Package(
     + service("Gateway", library: "GatewayService", executable: "gateway",
               extra: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
                       .product(name: "HTTPTypes", package: "swift-http-types")])
-    + service("Notifier", library: "NotifierService", executable: "notifier")
+    + service("Notifier", library: "NotifierService", executable: "notifier",
+              extra: ["CCurl", .product(name: "Mustache", package: "swift-mustache")])
     + [
         // MARK: Benchmarks
         .executableTarget(
@@ -150,6 +170,22 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets"], path: "Tests/SpreadsheetsTests"),
+        .testTarget(name: "IdentityTests",
+                    dependencies: ["IdentityService", "ServiceKit", "TestSupport", "Messaging", "Contracts", "Persistence", "Spreadsheets",
+                                   .product(name: "PostgresNIO", package: "postgres-nio"),
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "JWTKit", package: "jwt-kit")],
+                    path: "Tests/IdentityTests"),
+        .testTarget(name: "NotifierTests",
+                    dependencies: ["NotifierService", "ServiceKit", "TestSupport", "Messaging", "Contracts", "Persistence",
+                                   .product(name: "PostgresNIO", package: "postgres-nio")],
+                    path: "Tests/NotifierTests"),
+        .testTarget(name: "EndToEndTests",
+                    dependencies: ["GatewayService", "IdentityService", "NotifierService", "ServiceKit", "TestSupport",
+                                   "AMQPClient", "Messaging",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    path: "Tests/EndToEndTests"),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests"),
         .testTarget(name: "MessagingTests",
                     dependencies: ["Messaging", "AMQPClient", "Contracts", "TestSupport", "ServiceKit", "Persistence", "NotifierService",

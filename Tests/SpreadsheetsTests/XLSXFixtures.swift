@@ -1,0 +1,132 @@
+import Foundation
+
+/// Small workbooks made by other software, base64-encoded so the test target needs no resources.
+/// Regenerate with Python: `openpyxl` for `openpyxlWorkbook`, `zipfile` for the others (see each comment).
+enum XLSXFixtures {
+    /// openpyxl 3.1.5: sheet "Learners & Staff", inline strings, dates as styled serials, booleans, a skipped row 4:
+    ///     ["Surname", "Forename", "Date of birth", "UPN", "Score", "On roll"]
+    ///     ["O'Brien", "Zoë", date(2011, 9, 1), "A801200001001", 12.5, True]
+    ///     ["Smith & Jones <B>", None, date(1900, 1, 1), None, 3, False]
+    ///     A5 = "after a gap", D5 = 1234567899
+    static let openpyxlWorkbook = decode([
+        "UEsDBBQAAAAIALm7eF1Gx01IlQAAAM0AAAAQAAAAZG9jUHJvcHMvYXBwLnhtbE3PTQvCMAwG4L9SdreZih6kDkQ9ip68zy51hbYp",
+        "bYT67+0EP255ecgboi6JIia2mEXxLuRtMzLHDUDWI/o+y8qhiqHke64x3YGMsRoPpB8eA8OibdeAhTEMOMzit7Dp1C5GZ3XPlkJ3",
+        "sjpRJsPiWDQ6sScfq9wcChDneiU+ixNLOZcrBf+LU8sVU57mym/8ZAW/B7oXUEsDBBQAAAAIALm7eF2y1uvi6gAAAMsBAAARAAAA",
+        "ZG9jUHJvcHMvY29yZS54bWylkcFOwzAMhl9l6r11k8Ikoi4XECeQkJgE4hY53lbRtFFi1O7tScvWgeDGMf4/f7aVGr3CPtBT6D0F",
+        "biiuRtd2UaHfZAdmrwAiHsiZWCSiS+GuD85weoY9eIPvZk8gy3INjthYwwYmYe4XY3ZSWlyU/iO0s8AiUEuOOo4gCgEXlim4+GfD",
+        "nCzkGJuFGoahGKqZSxsJeH18eJ6Xz5susumQMl1bVBjIcB/0dJE/jm0N34r1afZXgewqTVB89LTJzslLdXu3vc+0LOU6FyKXV1tZ",
+        "KXmjrsXb5PrRfxG63ja75h/Gs0DX8Ovf9CdQSwMEFAAAAAgAubt4XZlcnCMQBgAAnCcAABMAAAB4bC90aGVtZS90aGVtZTEueG1s",
+        "7Vpbc9o4FH7vr9B4Z/ZtC8Y2gba0E3Npdtu0mYTtTh+FEViNbHlkkYR/v0c2EMuWDe2STbqbPAQs6fvORUfn6Dh58+4uYuiGiJTy",
+        "eGDZL9vWu7cv3uBXMiQRQTAZp6/wwAqlTF61WmkAwzh9yRMSw9yCiwhLeBTL1lzgWxovI9bqtNvdVoRpbKEYR2RgfV4saEDQVFFa",
+        "b18gtOUfM/gVy1SNZaMBE1dBJrmItPL5bMX82t4+Zc/pOh0ygW4wG1ggf85vp+ROWojhVMLEwGpnP1Zrx9HSSICCyX2UBbpJ9qPT",
+        "FQgyDTs6nVjOdnz2xO2fjMradDRtGuDj8Xg4tsvSi3AcBOBRu57CnfRsv6RBCbSjadBk2PbarpGmqo1TT9P3fd/rm2icCo1bT9Nr",
+        "d93TjonGrdB4Db7xT4fDronGq9B062kmJ/2ua6TpFmhCRuPrehIVteVA0yAAWHB21szSA5ZeKfp1lBrZHbvdQVzwWO45iRH+xsUE",
+        "1mnSGZY0RnKdkAUOADfE0UxQfK9BtorgwpLSXJDWzym1UBoImsiB9UeCIcXcr/31l7vJpDN6nX06zmuUf2mrAaftu5vPk/xz6OSf",
+        "p5PXTULOcLwsCfH7I1thhyduOxNyOhxnQnzP9vaRpSUyz+/5CutOPGcfVpawXc/P5J6MciO73fZYffZPR24j16nAsyLXlEYkRZ/I",
+        "LbrkETi1SQ0yEz8InYaYalAcAqQJMZahhvi0xqwR4BN9t74IyN+NiPerb5o9V6FYSdqE+BBGGuKcc+Zz0Wz7B6VG0fZVvNyjl1gV",
+        "AZcY3zSqNSzF1niVwPGtnDwdExLNlAsGQYaXJCYSqTl+TUgT/iul2v6c00DwlC8k+kqRj2mzI6d0Js3oMxrBRq8bdYdo0jx6/gX5",
+        "nDUKHJEbHQJnG7NGIYRpu/AerySOmq3CEStCPmIZNhpytRaBtnGphGBaEsbReE7StBH8Waw1kz5gyOzNkXXO1pEOEZJeN0I+Ys6L",
+        "kBG/HoY4SprtonFYBP2eXsNJweiCy2b9uH6G1TNsLI73R9QXSuQPJqc/6TI0B6OaWQm9hFZqn6qHND6oHjIKBfG5Hj7lengKN5bG",
+        "vFCugnsB/9HaN8Kr+ILAOX8ufc+l77n0PaHStzcjfWfB04tb3kZuW8T7rjHa1zQuKGNXcs3Ix1SvkynYOZ/A7P1oPp7x7frZJISv",
+        "mlktIxaQS4GzQSS4/IvK8CrECehkWyUJy1TTZTeKEp5CG27pU/VKldflr7kouDxb5OmvoXQ+LM/5PF/ntM0LM0O3ckvqtpS+tSY4",
+        "SvSxzHBOHssMO2c8kh22d6AdNfv2XXbkI6UwU5dDuBpCvgNtup3cOjiemJG5CtNSkG/D+enFeBriOdkEuX2YV23n2NHR++fBUbCj",
+        "7zyWHceI8qIh7qGGmM/DQ4d5e1+YZ5XGUDQUbWysJCxGt2C41/EsFOBkYC2gB4OvUQLyUlVgMVvGAyuQonxMjEXocOeXXF/j0ZLj",
+        "26ZltW6vKXcZbSJSOcJpmBNnq8reZbHBVR3PVVvysL5qPbQVTs/+Wa3InwwRThYLEkhjlBemSqLzGVO+5ytJxFU4v0UzthKXGLzj",
+        "5sdxTlO4Ena2DwIyubs5qXplMWem8t8tDAksW4hZEuJNXe3V55ucrnoidvqXd8Fg8v1wyUcP5TvnX/RdQ65+9t3j+m6TO0hMnHnF",
+        "EQF0RQIjlRwGFhcy5FDukpAGEwHNlMlE8AKCZKYcgJj6C73yDLkpFc6tPjl/RSyDhk5e0iUSFIqwDAUhF3Lj7++TaneM1/osgW2E",
+        "VDJk1RfKQ4nBPTNyQ9hUJfOu2iYLhdviVM27Gr4mYEvDem6dLSf/217UPbQXPUbzo5ngHrOHc5t6uMJFrP9Y1h75Mt85cNs63gNe",
+        "5hMsQ6R+wX2KioARq2K+uq9P+SWcO7R78YEgm/zW26T23eAMfNSrWqVkKxE/Swd8H5IGY4xb9DRfjxRiraaxrcbaMQx5gFjzDKFm",
+        "ON+HRZoaM9WLrDmNCm9B1UDlP9vUDWj2DTQckQVeMZm2NqPkTgo83P7vDbDCxI7h7Yu/AVBLAwQUAAAACAC5u3hdhfXCBBACAABD",
+        "BQAAGAAAAHhsL3dvcmtzaGVldHMvc2hlZXQxLnhtbHVU7W7aMBR9FSs/un84IaXQEiIVWrRN2oaKukn7Z+AmsWrHmX2B7Zn2GHux",
+        "XQeahS6RkPD9OMfnnthOjsa+uAIA2U+tSjcLCsTqjnO3LUALNzAVlFTJjNUCKbQ5d5UFsatBWvFhGN5wLWQZpEmdW9k0MXtUsoSV",
+        "ZW6vtbC/5qDMcRZEwWviSeYF1gmeJpXIYQ34XBGAQt7w7KSG0klTMgvZLLiP7pajGlF3fJVwdK0188NsjHnxwYfdLAi9JlCwRU8h",
+        "6O8AC1DKM5GSH2fS4N+mHtlev9Iv6/lJ3kY4WBj1Te6wmAWTgO0gE3uFT+b4Hs4ztSQ+CBRpYs2RWT9smmz9wm9JjbL0Jq3RUl7S",
+        "Tpiu97YUGhKOJMKn+PYMmfdBSBn0YBZ9GFIFzGRsIy0WHcCHPuDz6nNH+2PvOFsS1wFY9gG+0Ic2Sl1CONnXeDhsPBz2cbybWwll",
+        "l4d9kO/mz+8u/6jf1WeUUP58H9LrcDwZJ/zQNquP9X4SRnQ7wjCiX5dtwxZxNByMLnmXp/LmVG5qF27EjRtx3yfQEgt2JXQ1ZR9N",
+        "CY5dKZzOr3Kcdk0c/zdxdKnqMW7V4jeK45bisFvxqFE86lEsMgTLBMtF1XU0Rxemxdejm/Hk9vbNZrx1+fzj8knYXJaOKcgIHA7G",
+        "xGJPt/UUoKnqsTcG0eh6WdAjB9Y3UD0zBpvAvxbNu5n+BVBLAwQUAAAACAC5u3hd12EvGXUCAADhCgAADQAAAHhsL3N0eWxlcy54",
+        "bWzdVkuPmzAQ/iuI+5ZNaFGogEORIlVqq5V2D72a2CSW/KDGrJL++nqwl8BuhqpVTwVFnpnP37w8Fil6exHs8cSYjc5SqL6MT9Z2",
+        "H5OkP5yYJP073THlkFYbSaxTzTHpO8MI7YEkRbK9v88SSbiKq0INci9tHx30oGwZbyZT5JfP1Bmz93Hk3dWasjK+uOdOyjtK4yip",
+        "iiQ4qYpWq6UvMDiPRLLomYgyrongjeEjrSWSi4u3b0fLQQttIuvKYEAHU//Tb9gEFWoMviRX2vgEfJhxgSy4EFMW29gbqqIj1jKj",
+        "9k7xpNH6Fgvy06VzWRwNuWy2H+IZY1xcmEYbysyiXG+qCsFaCwzDj6dRsLqDpdHWagkS5eSoFfGZvNCC4HwfmBCPcNDf20WAczs7",
+        "l3s4FTWJLqsgejdBgQBzd975zO/27/x2/FnbT4MrSI36j0Fb9mBYy8+jfm6vCSzch3H6pwGSUNOsc4u+TdYIZrGMv8E0i5mPZuDC",
+        "chW0E6eUqbftc/4tadz1WwRwuyhrySDs0wSW8VX+yigfZD7teoDCwq6r/AVmZZNdL4ILxhVlZ0broJpjM4qRE1zY8IyM19B+fBAI",
+        "ZXkQgQBEY6FpoCzPQ2P9j3Xt8Lo8iGa4uw3tcNYOZ3neTageXzQWwsrdg5Sc52maZWh76/p2GjXawyyDH+IQzRA4aCyI9qedXxmA",
+        "lbH5zWygp7w6NmjJKyOKlrzSeYCQHgInz5EBQGMBBz0UdKIgCSQWjBrCSlM4ZzRD9JqvQHmOQjCkyPRmGdaoDF7kvNBLlKZ5jkAA",
+        "ImmkKQrBhV2B0DQgERRKU/8hffU9S16+c8n1T231C1BLAwQUAAAACAC5u3hdt0frisAAAAAWAgAACwAAAF9yZWxzLy5yZWxznZJL",
+        "bgIxDECvEmVfTKnEAjGs2LBDiAu4ieejmcSRY8T09o3YwCBoEUv/np4trw80oHYcc9ulbMYwxFzZVjWtALJrKWCecaJYKjVLQC2h",
+        "NJDQ9dgQLObzJcgtw27Wt0xz/En0CpHrunO0ZXcKFPUB+K7DmiNKQ1rZcYAzS//N3M8K1Jqdr6zs/Kc18KbM8/UgkKJHRXAs9JGk",
+        "TIt2lK8+nt2+pPOlY2K0eN/o//PQqBQ9+b+dMKWJ0tdFCSZvsPkFUEsDBBQAAAAIALm7eF3TCpvxPgEAADcCAAAPAAAAeGwvd29y",
+        "a2Jvb2sueG1sjZBBT8MwDIX/SpUDR9pNMIlBd2ECJk2AGNo9bd3VWhJXjrvBfj1JS2ESF06Jn63P7/nuSLwviPbJhzXOzzlXjUg7",
+        "T1NfNmC1v6QWXOjVxFZLKHmXUl1jCUsqOwtO0mmWzVIGowXJ+QZbrwbaf1i+ZdCVbwDEmgFlNTq1uBudvXKSnlckUMZNUY3KFuHo",
+        "fwdimRzQY4EG5TNX/d+ASiw6tHiCKleZSnxDxydiPJETbTYlkzG5mgyNLbBg+UfeRJvvuvC9Irp4i5lzNcsCsEb20k/0fB1MHiAM",
+        "D1Un9IBGgJda4JGpa9HtekyIkZ7l6E8xvonTFnK1Bs0O2CcX2ra3yUZ0XUdHYWJVDe4kYM+y8hxDg1fV94KRWkGNDqrngPWxETKW",
+        "4cDx6UnTq+vJTcjSGXMftBe3Jl392BxvvPgCUEsDBBQAAAAIALm7eF0z6+O6rQAAAPsBAAAaAAAAeGwvX3JlbHMvd29ya2Jvb2su",
+        "eG1sLnJlbHO1kT0OgzAMha8S5QAYqNShAqYurBUXiIL5EYFEsavC7RvBAEgdujBZz5a/92RnLzSKeztR1zsS82gmymXH7B4ApDsc",
+        "FUXW4RQmjfWj4iB9C07pQbUIaRzfwR8ZssiOTFEtDv8h2qbpNT6tfo848Q8wfKwfqENkKSrlW+Rcwmz2NsFakiiQpSjrXPqyTqSA",
+        "yxIRLwZpj7Ppk396pT+HXdztV7k1z0e4rSHg9OviC1BLAwQUAAAACAC5u3hdm4ZChBsBAADXAwAAEwAAAFtDb250ZW50X1R5cGVz",
+        "XS54bWytk89OwzAMxl+l6nVqMzhwQOsujCvswAuExF2j5p9ib3Rvj9uySqCxDZVLo8b293P8Jau3YwTMOmc9VnlDFB+FQNWAk1iG",
+        "CJ4jdUhOEv+mnYhStXIH4n65fBAqeAJPBfUa+Xq1gVruLWXPHW+jCb7KE1jMs6cxsWdVuYzRGiWJ4+Lg9Q9K8UUouXLIwcZEXHBC",
+        "nomziCH0K+FU+HqAlIyGbCsTvUjHaaKzAuloAcvLGme6DHVtFOig9o5LSowJpMYGgJwtR9HFFTTxkGH83s1uYJC5SOTUbQoR2bUE",
+        "f+edbOmri8hCkMhcOeSEZO3ZJ4TecQ36VjhP+COkdvAExbDMH/N3nyf9Wxp5D6H973vWr6WTxk8NiOE9rz8BUEsBAhQDFAAAAAgA",
+        "ubt4XUbHTUiVAAAAzQAAABAAAAAAAAAAAAAAAIABAAAAAGRvY1Byb3BzL2FwcC54bWxQSwECFAMUAAAACAC5u3hdstbr4uoAAADL",
+        "AQAAEQAAAAAAAAAAAAAAgAHDAAAAZG9jUHJvcHMvY29yZS54bWxQSwECFAMUAAAACAC5u3hdmVycIxAGAACcJwAAEwAAAAAAAAAA",
+        "AAAAgAHcAQAAeGwvdGhlbWUvdGhlbWUxLnhtbFBLAQIUAxQAAAAIALm7eF2F9cIEEAIAAEMFAAAYAAAAAAAAAAAAAACAgR0IAAB4",
+        "bC93b3Jrc2hlZXRzL3NoZWV0MS54bWxQSwECFAMUAAAACAC5u3hd12EvGXUCAADhCgAADQAAAAAAAAAAAAAAgAFjCgAAeGwvc3R5",
+        "bGVzLnhtbFBLAQIUAxQAAAAIALm7eF23R+uKwAAAABYCAAALAAAAAAAAAAAAAACAAQMNAABfcmVscy8ucmVsc1BLAQIUAxQAAAAI",
+        "ALm7eF3TCpvxPgEAADcCAAAPAAAAAAAAAAAAAACAAewNAAB4bC93b3JrYm9vay54bWxQSwECFAMUAAAACAC5u3hdM+vjuq0AAAD7",
+        "AQAAGgAAAAAAAAAAAAAAgAFXDwAAeGwvX3JlbHMvd29ya2Jvb2sueG1sLnJlbHNQSwECFAMUAAAACAC5u3hdm4ZChBsBAADXAwAA",
+        "EwAAAAAAAAAAAAAAgAE8EAAAW0NvbnRlbnRfVHlwZXNdLnhtbFBLBQYAAAAACQAJAD4CAACIEQAAAAA=",
+    ])
+
+    /// Written by hand the way Excel writes: an `x:` namespace prefix, the 1904 date system, shared strings with
+    /// rich-text runs, `_x000D_`, character references, a phonetic run and CDATA; the first tab ("Pupils") is
+    /// sheet2.xml via an absolute target; cells without references; formulas with cached values; an empty row 9.
+    static let excelStyleWorkbook = decode([
+        "UEsDBBQAAAAIAMS7eF2VdlHuFAEAAD4DAAATAAAAW0NvbnRlbnRfVHlwZXNdLnhtbMVSS0sDMRC++ytCrmWTtgcR2W0PPo4qWH/A",
+        "mMzuhuZFJq3tvzfdVhGpFqHgaUi+J8nU842zbI2JTPANn4gxZ+hV0MZ3DX9Z3FdXnFEGr8EGjw3fIvH57KJebCMSK2JPDe9zjtdS",
+        "kurRAYkQ0RekDclBLsfUyQhqCR3K6Xh8KVXwGX2u8s6Dz+pbbGFlM7vblOt9kYSWOLvZE3dZDYcYrVGQCy7XXn9LqQ4JoigHDvUm",
+        "0qgQuDyasEN+DjjoHsvLJKORPUHKD+AKS26sfAtp+RrCUvxucqRlaFujUAe1ckUiKCYETT1idlYMUzgwfnQ6fyCTHMbkzEU+/f/Y",
+        "Y/pPPaiHhPo5p7K1dPZP+eL90UMO6z97B1BLAwQUAAAACADEu3hdBlnHgrEAAAAoAQAACwAAAF9yZWxzLy5yZWxzjc+xDoIwEAbg",
+        "3adobpeCgzGGwmJMWA0+QG2PQoBe01aFt7ejGgfHy/33/bmyXuaJPdCHgayAIsuBoVWkB2sEXNvz9gAsRGm1nMiigBUD1NWmvOAk",
+        "Y7oJ/eACS4gNAvoY3ZHzoHqcZcjIoU2bjvwsYxq94U6qURrkuzzfc/9uQPVhskYL8I0ugLWrw39s6rpB4YnUfUYbf1R8JZIsvcEo",
+        "YJn4k/x4IxqzhAKvSv7xYPUCUEsDBBQAAAAIAMS7eF371umuCAEAALcBAAAPAAAAeGwvd29ya2Jvb2sueG1sjVDLbsJADLz3K1zf",
+        "wwZU9RERuLSVOJVD+wFL4rCr7CNamxL+vgtFJcfe/BjPjGe5Hr2Db0psY6hxPisRKDSxtWFf49fne/GMwKJDq10MVOOJGNeru+V9",
+        "UcAxWREKsDuByQiQCC7GHpztCd7GhhwcrRjQELQnHnRDMCTq7AhFkTnG6hhTvzufZBeBq7FGIzJUSnFjyGuexYFC3nUxeS25TXvF",
+        "mUK3bIjEO7Uoy0fltQ145Uj/4YhdZxt6jc3BU5BfkkROS06BjR0YVxN32wStFpq/lA85IlTn3UWf/6rLhzVuD4N1nBM7zzZtjQuE",
+        "VNlcpE37NLm84j/EUJrA5xP4RUjdlNTN0OoHUEsDBBQAAAAIAMS7eF0sALCX2QAAAEcCAAAaAAAAeGwvX3JlbHMvd29ya2Jvb2su",
+        "eG1sLnJlbHO1kc9qwzAMh+97CqP7oqSDbow6vYxBr2v3AMZW4tDENpK3tW9fU9ifjDJ22E5CEvr0wW+1PkyjeiWWIQYNTVWDomCj",
+        "G0Kv4Xn3eH0HSrIJzowxkIYjCazbq9UTjSaXG/FDElUgQTT4nNM9olhPk5EqJgpl00WeTC4t95iM3ZuecFHXS+SvDGhnTLVxGnjj",
+        "GlC7Y6LfsGPXDZYeon2ZKOQLL/At8l48US5Qwz1lDR8jwXNpqkIFvCxz+88yeBjxu9DiJ6GbvxQSb5jcNnPJXj6lZuN3GZzl354A",
+        "UEsDBBQAAAAIAMS7eF3BpUETJwEAALABAAAUAAAAeGwvc2hhcmVkU3RyaW5ncy54bWxVUFFPwjAQfudX1JLsTTqMEsO6EgQ1vihR",
+        "fCKElO1kS7Z29G4w/z3dVAxJe+139919dycnTVmwAzjMrYn5cBByBiaxaW52Mf9cPl3fc4akTaoLayDm34B8onoSkZhPNRjzjKga",
+        "C4FJBqXGga3A+MiXdaUmD91OYOVAp5gBUFmImzAciVLnhrPE1oZifsdZbfJ9DbM/rCTmSpL6qJ3RJUhBSorW1V7nz8KbrfDO7kfq",
+        "wRbpD8t1hK67MVY68U17eQR3AK6Yn4RVhRc/k89lSRW5AebH3DRhGM43vQ7T0V7Kkwr6ze0wCvqjURTosvKmshgF+9pS1HHdImO4",
+        "jXm7Tf8MeZv18vz69v44/xVeZBcl5dVqNp8upyvp9JEFjKAhtV6rf2nhV65OUEsDBBQAAAAIAMS7eF15LSjmqwAAAN4AAAAYAAAA",
+        "eGwvd29ya3NoZWV0cy9zaGVldDEueG1sTY7BDoIwDIZfZdldCh6MMWPERNSTJoLxvMCERbaRrREf38LBeGjTfu3/t6L42IG9dYjG",
+        "u5xnScqZdo1vjetyfq+Pqy0vpJh8eMVea2S07mLOe8RxBxCbXlsVEz9qR5OnD1YhtaGDOAat2kVkB1in6QasMo5LsbCDQiVF8BML",
+        "dJZoMxf7jDPMuXGDcbrCQNxEKVA+btfLiVXnsqwFoBQwY2goyILynyf8npVfUEsDBBQAAAAIAMS7eF1FkdO+XwEAAOUDAAAYAAAA",
+        "eGwvd29ya3NoZWV0cy9zaGVldDIueG1sjVNLU8IwEL7zK+I6IweHppTiaKVlRGDGs497KIFmbNNOkgH89+ZRnAJae0mz+R67m20m",
+        "00ORox0VkpU8hqHnA6I8LdeMb2N4f1sO7gFJRfia5CWnMXxRCdOkNzlE+1J8yoxShbQFl9EhhkypKsJYphktiPTKinKNbUpREKVD",
+        "scWyEpSsrazIceD7d7ggjEPSQ0h7WmBOFDGxPRHlHgldmK6iIlzqXRSCQy2eGvRJwyoGCYk+2SX+BJuPWdNz6vORirTXqBYMLwRm",
+        "q1OflxFcpJ4FJ6mDttSn1FELdW6pfdl31LBrfb9cTWjTbZLhre1y83+ds9DVqUQtBQI3pKgeYQUNC7Jq69V50LrX6/nLB/av2jp2",
+        "glWHES5CO7ygA3XpXBnPGaevdUNMmlWYRSWCpZm9TWUdRANyqhMMO3XrHJo11L+XN178NW18SR/4XjDuOvEHsA4GbTweE/68z+Qb",
+        "UEsBAhQDFAAAAAgAxLt4XZV2Ue4UAQAAPgMAABMAAAAAAAAAAAAAAIABAAAAAFtDb250ZW50X1R5cGVzXS54bWxQSwECFAMUAAAA",
+        "CADEu3hdBlnHgrEAAAAoAQAACwAAAAAAAAAAAAAAgAFFAQAAX3JlbHMvLnJlbHNQSwECFAMUAAAACADEu3hd+9bprggBAAC3AQAA",
+        "DwAAAAAAAAAAAAAAgAEfAgAAeGwvd29ya2Jvb2sueG1sUEsBAhQDFAAAAAgAxLt4XSwAsJfZAAAARwIAABoAAAAAAAAAAAAAAIAB",
+        "VAMAAHhsL19yZWxzL3dvcmtib29rLnhtbC5yZWxzUEsBAhQDFAAAAAgAxLt4XcGlQRMnAQAAsAEAABQAAAAAAAAAAAAAAIABZQQA",
+        "AHhsL3NoYXJlZFN0cmluZ3MueG1sUEsBAhQDFAAAAAgAxLt4XXktKOarAAAA3gAAABgAAAAAAAAAAAAAAIABvgUAAHhsL3dvcmtz",
+        "aGVldHMvc2hlZXQxLnhtbFBLAQIUAxQAAAAIAMS7eF1FkdO+XwEAAOUDAAAYAAAAAAAAAAAAAACAAZ8GAAB4bC93b3Jrc2hlZXRz",
+        "L3NoZWV0Mi54bWxQSwUGAAAAAAcABwDNAQAANAgAAAAA",
+    ])
+
+    /// A ZIP archive holding only readme.txt.
+    static let zipWithoutWorkbook = decode([
+        "UEsDBBQAAAAIAMS7eF2GphA2BwAAAAUAAAAKAAAAcmVhZG1lLnR4dMtIzcnJBwBQSwECFAMUAAAACADEu3hdhqYQNgcAAAAFAAAA",
+        "CgAAAAAAAAAAAAAAgAEAAAAAcmVhZG1lLnR4dFBLBQYAAAAAAQABADgAAAAvAAAAAAA=",
+    ])
+
+    private static func decode(_ lines: [String]) -> Data {
+        Data(base64Encoded: lines.joined())!
+    }
+}
