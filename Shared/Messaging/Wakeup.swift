@@ -1,8 +1,11 @@
+import Logging
+import PostgresNIO
 import Synchronization
 
 /// A signal: `signal()` wakes every current `wait(timeout:)`, or the next one if none waits.
-/// Used by the relay to sleep until PostgreSQL NOTIFYs new outbox rows, polling as the fallback.
-final class Wakeup: Sendable {
+/// Used to sleep until PostgreSQL NOTIFYs new rows (the outbox relay, the notifier's email
+/// sender), polling as the fallback.
+public final class Wakeup: Sendable {
     private struct State {
         var pending = false
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -10,7 +13,9 @@ final class Wakeup: Sendable {
     }
     private let state = Mutex(State())
 
-    func signal() {
+    public init() {}
+
+    public func signal() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             if state.waiters.isEmpty { state.pending = true }
             defer { state.waiters.removeAll() }
@@ -20,7 +25,7 @@ final class Wakeup: Sendable {
     }
 
     /// Returns on a signal, after `timeout`, or when the task is cancelled.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal() }
             group.addTask { try? await Task.sleep(for: timeout) }
@@ -46,6 +51,25 @@ final class Wakeup: Sendable {
         } onCancel: {
             let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume()
+        }
+    }
+
+    /// Signals on every NOTIFY on `channel`, holding one connection LISTENing and reconnecting
+    /// after a failure, until the task is cancelled.
+    public func listen(on channel: String, client: PostgresClient, logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        self.signal()  // rows may have arrived before LISTEN took effect
+                        for try await _ in notifications { self.signal() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.debug("listener lost its connection", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
         }
     }
 }

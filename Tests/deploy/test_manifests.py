@@ -165,6 +165,7 @@ def test_local_test_environment():
         "TEST_DATABASE_PASSWORD": "learnbridge_test",
         "TEST_AMQP_URL": "amqp://learnbridge:learnbridge@127.0.0.1:5672/learnbridge_test",
         "LEARNBRIDGE_BROKER_CONTROL": str(ROOT / "deploy/local/broker-control.sh"),
+        "TEST_PYTHON": str(ROOT / ".local/venv/bin/python"),
     }
     assert (ROOT / "deploy/local/broker-control.sh").stat().st_mode & 0o111
 

@@ -95,6 +95,7 @@ service_env() {
         echo "MAIL_DIRECTORY=$MAIL_DIR"
         echo "SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:1025}"
         echo "MAIL_FROM=${MAIL_FROM:-no-reply@learnbridge.local}"
+        echo "PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:8080}"
     fi
 }
 
@@ -107,6 +108,8 @@ test_env() {
     echo "TEST_DATABASE_PASSWORD=learnbridge_test"
     echo "TEST_AMQP_URL=amqp://learnbridge:learnbridge@127.0.0.1:$AMQP_PORT/learnbridge_test"
     echo "LEARNBRIDGE_BROKER_CONTROL=$ROOT/deploy/local/broker-control.sh"
+    # The Python with aiosmtpd, the SMTP server the notifier's tests send to.
+    echo "TEST_PYTHON=$VENV_DIR/bin/python"
 }
 
 export_test_env() {

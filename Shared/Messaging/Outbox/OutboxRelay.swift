@@ -55,7 +55,8 @@ public struct OutboxRelay: Service {
     public func run() async throws {
         let wakeup = Wakeup()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await listenForNewRows(wakeup) }
+            let channel = MessagingMigrations.notificationChannel(schema: schema)
+            group.addTask { await wakeup.listen(on: channel, client: client, logger: logger) }
             defer { group.cancelAll() }
             try await withThrowingTaskGroup(of: Void.self) { loops in
                 for _ in 0..<max(1, settings.concurrency) {
@@ -152,24 +153,6 @@ public struct OutboxRelay: Service {
         }
     }
 
-    /// Holds one connection LISTENing for the outbox trigger; reconnects on failure.
-    private func listenForNewRows(_ wakeup: Wakeup) async {
-        let channel = MessagingMigrations.notificationChannel(schema: schema)
-        while !Task.isCancelled {
-            do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: channel) { notifications in
-                        wakeup.signal()  // rows may have arrived before LISTEN took effect
-                        for try await _ in notifications { wakeup.signal() }
-                    }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.debug("outbox listener lost its connection", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
-    }
 }
 
 /// Thrown by fault-injection hooks to end a relay or consumer as a crash would.

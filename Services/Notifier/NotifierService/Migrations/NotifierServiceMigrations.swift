@@ -20,5 +20,49 @@ public enum NotifierServiceMigrations {
             """,
             "CREATE INDEX notification_pending ON notification (created_at) WHERE status = 'pending'",
         ]),
+        // The handler now renders each email into the log (in the inbox transaction) and a
+        // sender delivers it later, retrying with backoff; the bodies hold the link's token,
+        // so they are cleared once the email is sent or has finally failed.
+        Migration(version: 101, name: "delivery log holds the email and its retries", statements: [
+            """
+            ALTER TABLE notification
+                ADD COLUMN recipient_name text NOT NULL DEFAULT '',
+                ADD COLUMN subject text NOT NULL DEFAULT '',
+                ADD COLUMN text_body text,
+                ADD COLUMN html_body text,
+                ADD COLUMN next_attempt_at timestamptz NOT NULL DEFAULT now(),
+                ADD COLUMN failed_at timestamptz
+            """,
+            // Rows recorded by the first version carry no email (their tokens are gone with
+            // the events): they can never be sent. Say so rather than leave them pending.
+            """
+            UPDATE notification SET status = 'failed', failed_at = now(),
+                last_error = 'recorded before the notifier rendered emails; the user must ask for a new link'
+            WHERE status = 'pending'
+            """,
+            """
+            ALTER TABLE notification ADD CONSTRAINT notification_pending_has_email
+                CHECK (status <> 'pending' OR (text_body IS NOT NULL AND html_body IS NOT NULL))
+            """,
+            "ALTER TABLE notification ADD CONSTRAINT notification_attempts_not_negative CHECK (attempts >= 0)",
+            "DROP INDEX notification_pending",
+            "CREATE INDEX notification_due ON notification (next_attempt_at) WHERE status = 'pending'",
+            // Senders LISTEN on `<schema>_email`; the notification is delivered at commit.
+            """
+            CREATE FUNCTION notification_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify(TG_TABLE_SCHEMA || '_email', '');
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER notification_inserted AFTER INSERT ON notification
+                FOR EACH STATEMENT EXECUTE FUNCTION notification_notify()
+            """,
+        ]),
     ]
+
+    /// The LISTEN/NOTIFY channel the delivery log's trigger signals for a schema.
+    public static func emailChannel(schema: String) -> String { "\(schema)_email" }
 }
