@@ -1,8 +1,8 @@
 import Foundation
-import GatewayService
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+@testable import GatewayService
 import Testing
 import TestSupport
 
@@ -50,6 +50,29 @@ import TestSupport
                 #expect(quick.status == .ok)
             }
         }
+    }
+
+    /// Identity's spreadsheet imports get the long timeout; its other paths keep the short one.
+    @Test func longRequestPathsGetTheirOwnTimeout() async throws {
+        let tokens = await TestTokens.make()
+        let token = try await tokens.validToken()
+        let identity = FakeUpstream("identity", slowDelay: .seconds(2))
+        try await withFakeUpstreams([identity]) { ports in
+            let slowImports = Upstream(name: "identity", prefix: "identity", baseURL: "http://127.0.0.1:\(ports[0])",
+                                       timeout: .seconds(1), longRequestPaths: ["/slow"], longRequestTimeout: .seconds(10))
+            try await withGateway([slowImports], tokens: tokens) { client in
+                let long = try await client.execute(uri: "/api/identity/slow", method: .get, headers: bearer(token))
+                #expect(long.status == .ok)
+            }
+            try await withGateway([upstream("identity", port: ports[0], timeout: .seconds(1))], tokens: tokens) { client in
+                let short = try await client.execute(uri: "/api/identity/slow", method: .get, headers: bearer(token))
+                try expectProblem(short, .gatewayTimeout)
+            }
+        }
+        #expect(Upstream(name: "i", prefix: "i", baseURL: "http://x", timeout: .seconds(30), longRequestPaths: ["/imports"],
+                         longRequestTimeout: .seconds(3600)).timeout(for: "/imports/abc/confirm") == .seconds(3600))
+        #expect(Upstream(name: "i", prefix: "i", baseURL: "http://x", timeout: .seconds(30), longRequestPaths: ["/imports"],
+                         longRequestTimeout: .seconds(3600)).timeout(for: "/importsx") == .seconds(30))
     }
 
     @Test func unknownPathsAreNotFoundProblems() async throws {

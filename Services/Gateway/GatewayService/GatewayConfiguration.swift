@@ -8,12 +8,24 @@ public struct Upstream: Sendable, Equatable {
     public var prefix: String
     public var baseURL: String
     public var timeout: Duration
+    /// Service paths (after the prefix) that carry files or long work, such as identity's
+    /// spreadsheet imports, and the longer timeout they get.
+    public var longRequestPaths: [String]
+    public var longRequestTimeout: Duration
 
-    public init(name: String, prefix: String, baseURL: String, timeout: Duration) {
+    public init(name: String, prefix: String, baseURL: String, timeout: Duration,
+                longRequestPaths: [String] = [], longRequestTimeout: Duration? = nil) {
         self.name = name
         self.prefix = prefix
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
+        self.longRequestPaths = longRequestPaths
+        self.longRequestTimeout = longRequestTimeout ?? timeout
+    }
+
+    /// The timeout for a request to `path` (the part after the gateway prefix).
+    func timeout(for path: String) -> Duration {
+        PathPrefixes(longRequestPaths).matches(path) ? longRequestTimeout : timeout
     }
 }
 
@@ -48,7 +60,9 @@ public struct GatewayConfiguration: Sendable {
         return GatewayConfiguration(
             httpHost: base.httpHost, httpPort: base.httpPort,
             upstreams: [
-                upstream("identity", "identity", "IDENTITY_URL", 8081, timeout),
+                // Spreadsheet imports upload files and confirm thousands of learners at once.
+                Upstream(name: "identity", prefix: "identity", baseURL: env.string("IDENTITY_URL", default: "http://127.0.0.1:8081"),
+                         timeout: timeout, longRequestPaths: ["/imports"], longRequestTimeout: filesTimeout),
                 upstream("attendance", "attendance", "ATTENDANCE_URL", 8082, timeout),
                 upstream("progression", "progression", "PROGRESSION_URL", 8083, timeout),
                 upstream("reporting", "reporting", "REPORTING_URL", 8084, timeout),

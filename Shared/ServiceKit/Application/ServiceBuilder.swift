@@ -48,11 +48,17 @@ public final class ServiceBuilder {
     let migrations: [Migration]
     let overrides: ServiceOverrides
     let schemaReady = StartGate()
+    let openAPIDocument: String
 
+    /// Work to do once the schema is migrated and before requests are served (e.g. loading keys).
+    var whenSchemaReady: [@Sendable () async throws -> Void] = []
+
+    /// `isPublic` names the paths that need no access token (identity's sign-in routes).
     public init(configuration: ServiceConfiguration, migrations: [Migration], openAPI: String,
-                overrides: ServiceOverrides = .init()) {
+                overrides: ServiceOverrides = .init(), isPublic: @escaping @Sendable (String) -> Bool = { _ in false }) {
         self.configuration = configuration
         self.migrations = migrations
+        self.openAPIDocument = OpenAPIDocument.withOperationalPaths(openAPI)
         self.overrides = overrides
         var logger = Logger(label: configuration.serviceName)
         logger.logLevel = configuration.logLevel
@@ -63,7 +69,7 @@ public final class ServiceBuilder {
         self.broker = AMQPConnection(configuration: publisherConfiguration, topology: EventTopology.publisher, logger: logger)
         let verifier = overrides.tokenVerifier
             ?? TokenVerifier(jwksURL: configuration.jwksURL ?? "http://127.0.0.1:8081/.well-known/jwks.json", logger: logger)
-        self.router = HTTPFoundation.makeRouter(verifier: verifier)
+        self.router = HTTPFoundation.makeRouter(verifier: verifier, isPublic: isPublic)
         let database = self.database
         let broker = self.broker
         let schemaReady = self.schemaReady
@@ -71,11 +77,25 @@ public final class ServiceBuilder {
             ReadinessCheck(name: "database") { (try? await database.query("SELECT 1").collect().count) == 1 },
             ReadinessCheck(name: "broker") { broker.isConnected },
             ReadinessCheck(name: "migrations") { schemaReady.isOpen },
-        ], openAPIDocument: OpenAPIDocument.withOperationalPaths(openAPI)).addRoutes(to: router)
+        ], openAPIDocument: openAPIDocument).addRoutes(to: router)
+    }
+
+    /// Routes added to `router` that the service's OpenAPI document does not describe; a test
+    /// of each service checks this is empty, so the document cannot fall behind the code.
+    public var undocumentedRoutes: [String] {
+        OpenAPIDocument.undocumented(router.routes.map { (method: $0.method.rawValue, path: "\($0.path)") }, in: openAPIDocument)
+    }
+
+    /// Runs `body` after migrations, before the server accepts requests.
+    public func onSchemaReady(_ body: @escaping @Sendable () async throws -> Void) {
+        whenSchemaReady.append(body)
     }
 
     /// The runnable service; `handlers` are the events it consumes (none for a pure publisher).
-    public func application(handling handlers: EventHandlers = EventHandlers()) -> some ApplicationProtocol {
+    /// `additionalServices` (e.g. the notifier's email sender) start, like the relay, once the
+    /// migrations have run, and stop before the connections close.
+    public func application(handling handlers: EventHandlers = EventHandlers(),
+                            additionalServices: [any Service] = []) -> some ApplicationProtocol {
         let name = configuration.serviceName
         let schema = configuration.database.schema
         var services: [any Service] = [database, BrokerConnectionService(broker)]
@@ -98,6 +118,7 @@ public final class ServiceBuilder {
                 settings: overrides.consumer ?? .init(maximumAttempts: configuration.eventMaximumAttempts),
                 faults: overrides.faults, logger: logger))
         }
+        gated += additionalServices
         services += gated.map { GatedService(after: self.schemaReady, $0) }
 
         var app = Application(
@@ -107,8 +128,10 @@ public final class ServiceBuilder {
             logger: logger)
         let migrator = Migrator(client: database, schema: schema, migrations: migrations, logger: logger)
         let schemaReady = self.schemaReady
+        let whenSchemaReady = self.whenSchemaReady
         app.beforeServerStarts {
             try await migrator.migrate()
+            for body in whenSchemaReady { try await body() }
             schemaReady.open()
         }
         return app

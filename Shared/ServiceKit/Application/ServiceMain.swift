@@ -8,10 +8,12 @@ import Messaging
 /// then run the command given on the command line:
 /// - (none) or `serve`: build the application and run it until SIGTERM or SIGINT;
 /// - `replay-dead-letters`: move the service's dead letters back to its queue, then exit;
-/// - `--help`: list the commands.
+/// - `--help`: list the commands;
+/// - any of the service's own `commands` (identity's `bootstrap-coordinator`, say).
 public enum ServiceMain {
     public static func run<App: ApplicationProtocol>(
         service: String, defaultPort: Int, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+        commands: [ServiceCommand] = [],
         build: (ServiceConfiguration) async throws -> App
     ) async {
         let command = arguments.first ?? "serve"
@@ -20,6 +22,7 @@ public enum ServiceMain {
                 usage: \(service) [command]
                   serve                 run the service (default)
                   replay-dead-letters   move messages from the \(service).dead-letter queue back to \(service)
+                \(commands.map { "  " + $0.name.padding(toLength: 22, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
                 configuration comes from environment variables (see README.md)
                 """)
             return
@@ -54,6 +57,14 @@ public enum ServiceMain {
                 fail("\(service): replay failed: \(error)", status: 1)
             }
         default:
+            if let custom = commands.first(where: { $0.name == command }) {
+                do {
+                    try await custom.run(configuration, Array(arguments.dropFirst()))
+                } catch {
+                    fail("\(service) \(command): \(error)", status: 1)
+                }
+                return
+            }
             fail("\(service): unknown command \(command); see \(service) --help", status: 64)  // EX_USAGE
         }
     }
@@ -61,5 +72,18 @@ public enum ServiceMain {
     private static func fail(_ message: String, status: Int32) -> Never {
         FileHandle.standardError.write(Data((message + "\n").utf8))
         exit(status)
+    }
+}
+
+/// A command of one service's executable besides `serve`, e.g. `identity bootstrap-coordinator`.
+public struct ServiceCommand: Sendable {
+    public var name: String
+    public var summary: String
+    public var run: @Sendable (ServiceConfiguration, [String]) async throws -> Void
+
+    public init(name: String, summary: String, run: @escaping @Sendable (ServiceConfiguration, [String]) async throws -> Void) {
+        self.name = name
+        self.summary = summary
+        self.run = run
     }
 }

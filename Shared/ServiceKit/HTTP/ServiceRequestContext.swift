@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -19,6 +20,16 @@ public struct ServiceRequestContext: RequestContext, RemoteAddressRequestContext
 
     /// JSON bodies are small; file uploads stream and do not go through decoding.
     public var maxUploadSize: Int { 16 * 1024 * 1024 }
+
+    /// Responses use ISO 8601 dates and stable key order, in every service.
+    public var responseEncoder: JSONEncoder { Self.encoder }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     /// The authenticated caller, or 401.
     public func requirePrincipal() throws -> Principal {

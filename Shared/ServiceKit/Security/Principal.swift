@@ -51,3 +51,8 @@ extension ServiceRequestContext {
         return principal
     }
 }
+
+extension Access {
+    /// Any member of staff: every role but `learner`.
+    public static let staff = Access(kinds: nil, roles: Set(Role.allCases).subtracting([.learner]))
+}

@@ -54,7 +54,7 @@ struct MergedOpenAPI: Sendable {
             if !renames.isEmpty { document = rewriteReferences(document, renames) as? [String: Any] ?? document }
             // The schemas with their references rewritten, not the originals.
             for (name, schema) in rewrittenSchemas { schemas[renames[name] ?? name] = schema }
-            for (path, item) in document["paths"] as? [String: Any] ?? [:] where !path.hasPrefix("/health") && path != "/metrics" {
+            for (path, item) in document["paths"] as? [String: Any] ?? [:] where !path.hasPrefix("/health") && path != "/metrics" && path != "/openapi.json" {
                 paths["/api/\(upstream.prefix)\(path)"] = item
             }
             let info = document["info"] as? [String: Any] ?? [:]

@@ -63,7 +63,7 @@ struct ProxyController: Sendable {
         let response: HTTPClientResponse
         do {
             do {
-                response = try await httpClient.execute(outgoing, deadline: .now() + .nanoseconds(Int64(upstream.timeout.nanoseconds)),
+                response = try await httpClient.execute(outgoing, deadline: .now() + .nanoseconds(Int64(upstream.timeout(for: rest).nanoseconds)),
                                                        logger: context.logger)
             } catch {
                 await upload?.finished()
