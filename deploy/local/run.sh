@@ -80,7 +80,8 @@ seed_demo_data() {
         return 0
     fi
     lb_log "seeding demo data (identity seed-demo)"
-    env "${env_lines[@]}" "$BIN/identity" seed-demo </dev/null
+    # Demo data is refused unless asked for explicitly, so production configuration can never seed it.
+    env "${env_lines[@]}" LEARNBRIDGE_DEMO_DATA=yes "$BIN/identity" seed-demo </dev/null
 }
 
 for name in "${LB_SERVICES[@]}"; do
