@@ -9,7 +9,8 @@ public func buildApplication(
     _ configuration: ServiceConfiguration, identity: IdentityConfiguration = .init(), overrides: ServiceOverrides = .init()
 ) async throws -> some ApplicationProtocol {
     let (builder, scheduler) = composeIdentity(configuration, identity: identity, overrides: overrides)
-    return builder.application(additionalServices: [scheduler])
+    let housekeeping = IdentityHousekeeping(client: builder.database, settings: .init(), logger: builder.logger)
+    return builder.application(additionalServices: [scheduler, housekeeping])
 }
 
 /// The service's parts on a ServiceBuilder, before it becomes an application (tests inspect it).
