@@ -2,11 +2,21 @@ import Hummingbird
 import Messaging
 import ServiceKit
 
-/// Builds the attendance service: Courses, placements, lessons, registers and marks, absence processing, course directory and applications.
+/// Builds the attendance service: courses, placements, lessons, registers and marks, absence
+/// processing, training records. It keeps a replica of identity's organisations, learners and
+/// groups, built from identity's events, to scope every query.
 public func buildApplication(
     _ configuration: ServiceConfiguration, overrides: ServiceOverrides = .init()
 ) async throws -> some ApplicationProtocol {
+    let builder = composeAttendance(configuration, overrides: overrides)
+    return builder.0.application(handling: builder.1.handlers)
+}
+
+/// The service's parts on a ServiceBuilder, before it becomes an application (tests inspect it).
+func composeAttendance(_ configuration: ServiceConfiguration, overrides: ServiceOverrides) -> (ServiceBuilder, AttendanceParts) {
     let builder = ServiceBuilder(configuration: configuration, migrations: AttendanceServiceMigrations.all,
                                  openAPI: AttendanceServiceOpenAPI.document, overrides: overrides)
-    return builder.application()
+    let parts = AttendanceParts(database: builder.database, logger: builder.logger)
+    parts.addRoutes(to: builder.router)
+    return (builder, parts)
 }

@@ -1,12 +1,19 @@
+import ServiceKit
+
 /// The attendance service's own paths; the gateway serves them under `/api/attendance/`.
-/// Operational paths (health, metrics) are added by ServiceKit.
+/// Each feature documents its paths in its own fragment (in this folder); operational paths
+/// (health, metrics) are added by ServiceKit. Every route must appear (checked by a test).
 enum AttendanceServiceOpenAPI {
-    static let document = """
+    static let base = """
     {
       "openapi": "3.1.0",
       "info": {"title": "Learnbridge attendance", "version": "1.0.0",
-               "description": "Courses, placements, lessons, registers and marks, absence processing, course directory and applications."},
+               "description": "Courses, cohorts, placements (training records), lessons and tutoring sessions, registers and marks, absence processing. Each operation's description starts with who may call it."},
       "paths": {}
     }
     """
+
+    static let fragments: [String] = []
+
+    static var document: String { OpenAPIDocument.merge(base, fragments: fragments) }
 }
