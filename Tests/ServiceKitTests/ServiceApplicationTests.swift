@@ -165,6 +165,7 @@ import TestSupport
                 (#"{"name":5,"learners":[]}"#, "name", "must be a string"),
                 (#"{"name":"x","learners":[{"upn":"A123","yearGroup":"eleven"}]}"#, "learners[0].yearGroup", "must be a whole number"),
                 (#"{"name":"x","learners":[{"upn":null,"yearGroup":11}]}"#, "learners[0].upn", "must not be null"),
+                (#"{"name":"x","learners":[{"upn":"A1","yearGroup":10.5}]}"#, "learners[0].yearGroup", "must be a whole number"),
                 (#"{"name": "#, nil, "not valid JSON"),
             ] as [(String, String?, String)] {
                 let response = try await client.execute(uri: "/groups", method: .post, headers: [.authorization: "Bearer \(token)"],

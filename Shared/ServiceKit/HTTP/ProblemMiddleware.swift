@@ -76,6 +76,23 @@ extension Problem {
         }
     }
 
+    /// The paths of numbers with a fractional part in a parsed JSON value.
+    static func fractionalNumberFields(_ value: Any, path: String = "") -> [String] {
+        if let dictionary = value as? [String: Any] {
+            return dictionary.keys.sorted().flatMap { key in
+                fractionalNumberFields(dictionary[key]!, path: path.isEmpty ? key : "\(path).\(key)")
+            }
+        }
+        if let array = value as? [Any] {
+            return array.enumerated().flatMap { fractionalNumberFields($1, path: "\(path)[\($0)]") }
+        }
+        // Booleans are 0 or 1 here, so they never count as fractions.
+        if let number = value as? NSNumber, number.doubleValue.rounded() != number.doubleValue {
+            return [path]
+        }
+        return []
+    }
+
     private static func describe(_ type: Any.Type) -> String {
         switch type {
         case is String.Type: "a string"
@@ -94,9 +111,21 @@ extension Request {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        let data = Data(buffer: buffer)
         do {
-            return try decoder.decode(T.self, from: Data(buffer: buffer))
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Foundation reports a fraction where a whole number belongs (3.5 for an Int) as
+            // "not valid JSON" without the field; name the fields holding fractions instead.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let object = try? JSONSerialization.jsonObject(with: data) {
+                let fields = Problem.fractionalNumberFields(object)
+                if !fields.isEmpty {
+                    throw Problem(status: .badRequest, slug: "bad-request",
+                                  detail: fields.map { "\($0) must be a whole number" }.joined(separator: "; "),
+                                  errors: fields.map { .init(field: $0, message: "must be a whole number") })
+                }
+            }
             throw Problem.from(error)
         }
     }
