@@ -144,7 +144,8 @@ let package = Package(
     + service("Attendance", library: "AttendanceService", executable: "attendance")
     + service("Progression", library: "ProgressionService", executable: "progression")
     + service("Reporting", library: "ReportingService", executable: "reporting")
-    + service("FileTransfer", library: "FileTransferService", executable: "filetransfer")
+    + service("FileTransfer", library: "FileTransferService", executable: "filetransfer",
+              extra: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation")])
     + service("Gateway", library: "GatewayService", executable: "gateway",
               extra: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
                       .product(name: "HTTPTypes", package: "swift-http-types")])
@@ -193,6 +194,12 @@ let package = Package(
                                    "AMQPClient", "Messaging",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/EndToEndTests"),
+        .testTarget(name: "FileTransferTests",
+                    dependencies: ["FileTransferService", "ServiceKit", "TestSupport", "Contracts",
+                                   .product(name: "Crypto", package: "swift-crypto"),
+                                   .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    path: "Tests/FileTransferTests"),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests"),
         .testTarget(name: "MessagingTests",
                     dependencies: ["Messaging", "AMQPClient", "Contracts", "TestSupport", "ServiceKit", "Persistence", "NotifierService",
