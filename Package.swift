@@ -203,6 +203,7 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests"),
         .testTarget(name: "MessagingTests",
                     dependencies: ["Messaging", "AMQPClient", "Contracts", "TestSupport", "ServiceKit", "Persistence", "NotifierService",
+                                   "AttendanceService",
                                    .product(name: "PostgresNIO", package: "postgres-nio")],
                     path: "Tests/MessagingTests"),
         .testTarget(name: "ServiceKitTests",

@@ -1,4 +1,5 @@
 import AMQPClient
+import AttendanceService
 import Foundation
 import Messaging
 import NotifierService
@@ -22,9 +23,18 @@ import Testing
         }
     }
 
-    @Test func definitionsMatchWhatTheNotifierDeclares() throws {
-        let code = EventTopology.consumer(queue: "notifier", routingKeys: NotificationRequests.handlers.routingKeys,
-                                          retryDelay: .milliseconds(5000))
+    /// Every consuming service, with the events it handles.
+    static let consumers: [(queue: String, routingKeys: [String])] = [
+        ("notifier", NotificationRequests.handlers.routingKeys),
+        ("attendance", AttendanceEventHandlers.all.routingKeys),
+    ]
+
+    @Test func definitionsMatchWhatTheConsumingServicesDeclare() throws {
+        let topologies = Self.consumers.map {
+            EventTopology.consumer(queue: $0.queue, routingKeys: $0.routingKeys, retryDelay: .milliseconds(5000))
+        }
+        let code = (exchanges: topologies[0].exchanges, queues: topologies.flatMap(\.queues),
+                    bindings: topologies.flatMap(\.bindings))
         let file = try definitions()
 
         let fileExchanges = (file["exchanges"] as? [[String: Any]] ?? []).map { "\($0["name"]!)|\($0["type"]!)|\($0["durable"]!)" }

@@ -409,24 +409,34 @@ def _one(resources, kind: str, name: str) -> dict:
 # ---------------------------------------------------------------------------------------------
 # RabbitMQ definitions (the Swift code declares the same topology; a Swift test compares them)
 
-NOTIFIER_QUEUES = {
-    "notifier": {
-        "x-queue-type": "quorum",
-        "x-delivery-limit": 20,
-        "x-dead-letter-exchange": "",
-        "x-dead-letter-routing-key": "notifier.dead-letter",
-        "x-dead-letter-strategy": "at-least-once",
-        "x-overflow": "reject-publish",
-    },
-    "notifier.retry": {
-        "x-queue-type": "quorum",
-        "x-message-ttl": 5000,
-        "x-dead-letter-exchange": "",
-        "x-dead-letter-routing-key": "notifier",
-        "x-dead-letter-strategy": "at-least-once",
-        "x-overflow": "reject-publish",
-    },
-    "notifier.dead-letter": {"x-queue-type": "quorum"},
+def consumer_queues(service):
+    """The three quorum queues every consuming service has (see Shared/Messaging/Topology)."""
+    return {
+        service: {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": 20,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": f"{service}.dead-letter",
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        },
+        f"{service}.retry": {
+            "x-queue-type": "quorum",
+            "x-message-ttl": 5000,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": service,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        },
+        f"{service}.dead-letter": {"x-queue-type": "quorum"},
+    }
+
+
+CONSUMER_QUEUES = {**consumer_queues("notifier"), **consumer_queues("attendance")}
+
+CONSUMER_BINDINGS = {
+    "notifier": ["identity.user-invited.v1", "identity.password-reset-requested.v1"],
+    "attendance": ["identity.organisation-recorded.v1", "identity.learner-recorded.v1", "identity.learner-group-changed.v1"],
 }
 
 
@@ -447,8 +457,8 @@ def test_definitions_vhost_and_exchange(definitions):
 
 def test_definitions_queues(definitions):
     queues = {q["name"]: q for q in definitions["queues"]}
-    assert set(queues) == set(NOTIFIER_QUEUES)
-    for name, arguments in NOTIFIER_QUEUES.items():
+    assert set(queues) == set(CONSUMER_QUEUES)
+    for name, arguments in CONSUMER_QUEUES.items():
         queue = queues[name]
         assert queue["vhost"] == "learnbridge"
         assert queue["durable"] is True and queue["auto_delete"] is False
@@ -464,10 +474,11 @@ def test_definitions_bindings(definitions):
         for b in definitions["bindings"]
     }
     assert bindings == {
-        ("learnbridge.events", "notifier", "queue", "identity.user-invited.v1", "learnbridge"),
-        ("learnbridge.events", "notifier", "queue", "identity.password-reset-requested.v1", "learnbridge"),
+        ("learnbridge.events", queue, "queue", key, "learnbridge")
+        for queue, keys in CONSUMER_BINDINGS.items()
+        for key in keys
     }
-    assert len(definitions["bindings"]) == 2
+    assert len(definitions["bindings"]) == sum(len(keys) for keys in CONSUMER_BINDINGS.values())
 
 
 def test_definitions_user_can_use_the_vhost(definitions):

@@ -8,18 +8,35 @@ import ServiceKit
 struct AttendanceParts: Sendable {
     let database: PostgresClient
     let logger: Logger
+    let courses: PostgresCourseRepository
+    let placements: PostgresPlacementRepository
+    let lessons: PostgresLessonRepository
 
     init(database: PostgresClient, logger: Logger) {
         self.database = database
         self.logger = logger
+        courses = PostgresCourseRepository(client: database, logger: logger)
+        placements = PostgresPlacementRepository(client: database, logger: logger)
+        lessons = PostgresLessonRepository(client: database, logger: logger)
     }
 
     func addRoutes(to router: Router<ServiceRequestContext>) {
+        CoursesController(courses: courses).addRoutes(to: router)
+        PlacementsController(placements: placements).addRoutes(to: router)
+        LessonsController(lessons: lessons, courses: courses).addRoutes(to: router)
     }
 
     /// The events attendance consumes.
-    var handlers: EventHandlers {
-        let handlers = EventHandlers()
+    var handlers: EventHandlers { AttendanceEventHandlers.all }
+}
+
+/// The events attendance consumes (public, so the deployed broker definitions can be checked
+/// against them).
+public enum AttendanceEventHandlers {
+    public static var all: EventHandlers {
+        var handlers = EventHandlers()
+        // identity's organisations, learners and groups, into the replica that scopes every query.
+        IdentityReplica.register(on: &handlers)
         return handlers
     }
 }

@@ -1,0 +1,141 @@
+import Foundation
+import Hummingbird
+import PostgresNIO
+import ServiceKit
+
+/// Text rules for provision records: trimmed, blanks become nil, limited in length, no control
+/// characters (line breaks are allowed in descriptions).
+enum ProvisionText {
+    static func clean(_ value: String?, field: String, limit: Int, multiline: Bool = false,
+                      into errors: inout [Problem.FieldError]) -> String? {
+        guard let cleaned = value?.trimmingCharacters(in: .whitespacesAndNewlines), !cleaned.isEmpty else { return nil }
+        let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\r", "\t"] : []
+        let hasControl = cleaned.unicodeScalars.contains { $0.properties.generalCategory == .control && !allowed.contains($0) }
+        if cleaned.count > limit {
+            errors.append(.init(field: field, message: "This must be at most \(limit) characters."))
+        } else if hasControl {
+            errors.append(.init(field: field, message: "This must not contain control characters."))
+        }
+        return cleaned
+    }
+
+    /// A required text: as `clean`, and a message naming what to enter when it is missing.
+    static func required(_ value: String?, field: String, limit: Int, missing: String,
+                         into errors: inout [Problem.FieldError]) -> String {
+        let cleaned = clean(value, field: field, limit: limit, into: &errors)
+        if cleaned == nil { errors.append(.init(field: field, message: missing)) }
+        return cleaned ?? ""
+    }
+}
+
+/// UK postcodes: the Royal Mail format (outward code, a space, inward code), e.g. "CV1 5FB",
+/// "B33 8TH", "W1A 0AX", "EC1A 1BB", and "GIR 0AA". Spaces and case are normalised.
+enum Postcode {
+    private static var pattern: Regex<(Substring, Substring, Substring)> { #/([A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY]))([0-9][ABD-HJLNP-UW-Z]{2})/# }
+
+    /// "cv15fb" → "CV1 5FB"; nil if it is not a UK postcode.
+    static func normalise(_ raw: String) -> String? {
+        let compact = raw.uppercased().filter { !$0.isWhitespace }
+        if compact == "GIR0AA" { return "GIR 0AA" }
+        guard compact.count >= 5, compact.count <= 7, let match = compact.wholeMatch(of: pattern) else { return nil }
+        return "\(match.1) \(match.2)"
+    }
+}
+
+/// Request bodies: unknown fields are refused with a 400 naming them (a typo must not be
+/// silently ignored), and patches tell "left out" from "null".
+enum RequestBody {
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func refuseUnknownFields(in decoder: any Decoder, allowed: [String]) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        let allowed = Set(allowed)
+        if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) {
+            let path = (decoder.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue } + [unknown])
+                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+            throw Problem.badRequest("\(path) is not a field of this request.", field: path)
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// An optional field that may be left out but not null (null would not say what to do): 400.
+    func valueUnlessNull<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) {
+            let field = (codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            throw Problem.badRequest("\(field) must not be null; leave it out to keep its value.", field: field)
+        }
+        return try decode(Value.self, forKey: key)
+    }
+
+    /// A patch field: `.none` when left out, `.some(nil)` when null, `.some(value)` otherwise.
+    func patchValue<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value?? {
+        guard contains(key) else { return .none }
+        if try decodeNil(forKey: key) { return .some(nil) }
+        return .some(try decode(Value.self, forKey: key))
+    }
+}
+
+/// Escaping for ILIKE patterns built from what users type into a search box.
+enum SearchPattern {
+    static func contains(_ text: String?) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        return "%\(escaped)%"
+    }
+}
+
+extension PSQLError {
+    var isUniqueViolation: Bool { serverInfo?[.sqlState] == "23505" }
+    var isCheckViolation: Bool { serverInfo?[.sqlState] == "23514" }
+}
+
+extension Response {
+    func withStatus(_ status: HTTPResponse.Status) -> Response {
+        var response = self
+        response.status = status
+        return response
+    }
+}
+
+extension Request {
+    /// An optional `yyyy-mm-dd` query parameter; a malformed one is a 400 naming it.
+    func queryDate(_ name: String) throws -> CalendarDate? {
+        guard let raw = queryString(name) else { return nil }
+        guard let date = CalendarDate(raw) else { throw Problem.badRequest("\(name) must be a date, yyyy-mm-dd.", field: name) }
+        return date
+    }
+}
+
+/// Reads a row's cells in order, for rows too wide for one tuple.
+struct RowReader {
+    private let row: PostgresRandomAccessRow
+    private var index = 0
+
+    init(_ row: PostgresRow) { self.row = row.makeRandomAccess() }
+
+    mutating func next<Value: PostgresDecodable>(_: Value.Type = Value.self) throws -> Value {
+        defer { index += 1 }
+        return try row[index].decode(Value.self)
+    }
+}
+
+/// Who manages provision: the coordinator's administrators and coordinators everywhere, and a
+/// provider's administrators for that provider's courses, cohorts and lessons.
+enum ProvisionAccess {
+    static let coordinatorStaff = Access.roles(.administrator, .coordinator, in: .coordinator)
+    /// Everyone who might manage some provision (the first check; then `manages`).
+    static let managers = Access.roles(.administrator, .coordinator, in: .coordinator, .provider)
+
+    static func manages(providerId: UUID, _ principal: Principal) -> Bool {
+        coordinatorStaff.allows(principal)
+            || (principal.organisationKind == .provider && principal.has(.administrator) && principal.organisationId == providerId)
+    }
+}

@@ -1,0 +1,9 @@
+/// Events published by the attendance service (placements, lessons; registers and marks later).
+public enum AttendanceEvents {
+    public static let all: [EventDescriptor] = [
+        EventDescriptor(PlacementStarted.self),
+        EventDescriptor(PlacementEnded.self),
+        EventDescriptor(LessonScheduled.self),
+        EventDescriptor(LessonCancelled.self),
+    ]
+}
