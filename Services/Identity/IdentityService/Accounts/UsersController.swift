@@ -136,11 +136,6 @@ struct UsersController: Sendable {
     }
 }
 
-extension ServiceRequestContext {
-    /// Who is making a change, for the audit trail and the events it causes.
-    var change: ChangeContext { ChangeContext(actorUserId: principal?.userId, requestId: requestId) }
-}
-
 extension Response {
     func withStatus(_ status: HTTPResponse.Status) -> Response {
         var response = self
