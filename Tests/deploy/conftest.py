@@ -46,6 +46,7 @@ GATEWAY_ENV = {
     "LOGIN_RATE_LIMIT_PER_MINUTE",
 }
 NOTIFIER_ENV = {"MAIL_TRANSPORT", "MAIL_DIRECTORY", "SMTP_URL", "MAIL_FROM", "PUBLIC_BASE_URL"}
+ATTENDANCE_ENV = {"REGISTER_GRACE_MINUTES"}
 
 
 def contract_env(service: str) -> set[str]:
@@ -56,6 +57,8 @@ def contract_env(service: str) -> set[str]:
         names |= GATEWAY_ENV
     if service == "notifier":
         names |= NOTIFIER_ENV
+    if service == "attendance":
+        names |= ATTENDANCE_ENV
     return names
 
 

@@ -90,6 +90,9 @@ service_env() {
         echo "DATABASE_PASSWORD=$name"
         echo "DATABASE_SCHEMA=$name"
     fi
+    if [[ "$name" == attendance ]]; then
+        echo "REGISTER_GRACE_MINUTES=${REGISTER_GRACE_MINUTES:-30}"
+    fi
     if [[ "$name" == notifier ]]; then
         echo "MAIL_TRANSPORT=${MAIL_TRANSPORT:-file}"
         echo "MAIL_DIRECTORY=$MAIL_DIR"

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import Messaging
@@ -11,19 +12,24 @@ struct AttendanceParts: Sendable {
     let courses: PostgresCourseRepository
     let placements: PostgresPlacementRepository
     let lessons: PostgresLessonRepository
+    let registers: PostgresRegisterRepository
 
-    init(database: PostgresClient, logger: Logger) {
+    /// `registerGrace`: how long after a lesson ends an incomplete register becomes overdue
+    /// (`REGISTER_GRACE_MINUTES` through AttendanceConfiguration, default 30).
+    init(database: PostgresClient, logger: Logger, registerGrace: TimeInterval = RegisterState.defaultGrace) {
         self.database = database
         self.logger = logger
         courses = PostgresCourseRepository(client: database, logger: logger)
         placements = PostgresPlacementRepository(client: database, logger: logger)
         lessons = PostgresLessonRepository(client: database, logger: logger)
+        registers = PostgresRegisterRepository(client: database, logger: logger, grace: registerGrace)
     }
 
     func addRoutes(to router: Router<ServiceRequestContext>) {
         CoursesController(courses: courses).addRoutes(to: router)
         PlacementsController(placements: placements).addRoutes(to: router)
         LessonsController(lessons: lessons, courses: courses).addRoutes(to: router)
+        RegistersController(registers: registers).addRoutes(to: router)
     }
 
     /// The events attendance consumes.

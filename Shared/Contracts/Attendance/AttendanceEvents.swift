@@ -1,9 +1,13 @@
-/// Events published by the attendance service (placements, lessons; registers and marks later).
+/// Events published by the attendance service (placements, lessons, registers and marks).
 public enum AttendanceEvents {
     public static let all: [EventDescriptor] = [
         EventDescriptor(PlacementStarted.self),
         EventDescriptor(PlacementEnded.self),
         EventDescriptor(LessonScheduled.self),
         EventDescriptor(LessonCancelled.self),
+        EventDescriptor(MarkRecorded.self),
+        EventDescriptor(MarkChanged.self),
+        EventDescriptor(RegisterCompleted.self),
+        EventDescriptor(AbsenceProcessed.self),
     ]
 }

@@ -6,4 +6,5 @@ import Persistence
 /// provision (courses, cohorts, placements, lessons); 120–129 registers and marks.
 public enum AttendanceServiceMigrations {
     public static let all: [Migration] = MessagingMigrations.all + ReplicaSchema.all + ProvisionSchema.all
+        + RegistersSchema.all
 }

@@ -13,7 +13,7 @@ enum AttendanceServiceOpenAPI {
     }
     """
 
-    static let fragments: [String] = ProvisionOpenAPI.fragments
+    static let fragments: [String] = ProvisionOpenAPI.fragments + [RegistersOpenAPI.fragment]
 
     static var document: String { OpenAPIDocument.merge(base, fragments: fragments) }
 }
