@@ -93,35 +93,38 @@ import TestSupport
 
     static func steps(_ client: any TestClientProtocol, _ mail: TestMailServer) async throws {
         let api = API(client: client)
+        // Addresses of this run's own: other suites' invitations reach the same exchange.
+        let run = UUID().uuidString.prefix(8).lowercased()
+        let headEmail = "head-\(run)@coundon.example", managerEmail = "tutor-\(run)@coundon.example"
         let coordinator = try await api.signIn("lead@coventry-ap.example", password)
 
         // 1. The coordinator registers a school; its administrator is invited.
         let school = try await api.call(.post, "/api/identity/organisations", [
             "kind": "school", "name": "Coundon Court", "urn": "103738",
-            "administrator": ["email": "head@coundon.example", "firstName": "Siobhán", "lastName": "O'Neill", "roles": ["administrator"]],
+            "administrator": ["email": headEmail, "firstName": "Siobhán", "lastName": "O'Neill", "roles": ["administrator"]],
         ], token: coordinator)
         #expect(school.status == .created, "\(school.text)")
 
         // 2. The activation email arrives at the SMTP server; its link sets a password.
-        let headToken = try await activationToken(in: mail, for: "head@coundon.example")
+        let headToken = try await activationToken(in: mail, for: headEmail)
         let activation = try await api.call(.post, "/api/identity/activation", ["token": headToken, "password": password])
         #expect(activation.status == .noContent, "\(activation.text)")
         let reused = try await api.call(.post, "/api/identity/activation", ["token": headToken, "password": password])
         #expect(reused.status == .gone)
 
         // 3. Sign-in works through the gateway.
-        let head = try await api.signIn("head@coundon.example", password)
+        let head = try await api.signIn(headEmail, password)
 
         // 4. The administrator creates a learner manager, who activates too.
-        let manager = try await api.call(.post, "/api/identity/users", ["email": "tutor@coundon.example", "firstName": "Tom",
+        let manager = try await api.call(.post, "/api/identity/users", ["email": managerEmail, "firstName": "Tom",
                                                                         "lastName": "Tutor", "roles": ["learner-manager"]], token: head)
         #expect(manager.status == .created, "\(manager.text)")
         let managerId = try #require(manager.json["id"] as? String)
         let managerActivation = try await api.call(.post, "/api/identity/activation",
-                                                   ["token": try await activationToken(in: mail, for: "tutor@coundon.example"),
+                                                   ["token": try await activationToken(in: mail, for: managerEmail),
                                                     "password": password])
         #expect(managerActivation.status == .noContent)
-        let managerToken = try await api.signIn("tutor@coundon.example", password)
+        let managerToken = try await api.signIn(managerEmail, password)
 
         // 5. Learners, and two groups; the manager manages only the first.
         var learnerIds: [String] = []

@@ -47,6 +47,26 @@ public struct AuditChanges: Sendable {
 /// Writes the audit trail (`audit_entry`, in each service's own schema) in the same transaction
 /// as the change itself: who, when, what, and each field's before and after.
 public enum AuditLog {
+    /// The `audit_entry` table, for a service's migrations (the text is part of their checksum:
+    /// never edit it, add a migration instead).
+    public static let tableStatements: [String] = [
+        """
+        CREATE TABLE audit_entry (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            occurred_at timestamptz NOT NULL DEFAULT now(),
+            actor_user_id uuid,
+            organisation_id uuid,
+            action text NOT NULL,
+            subject_type text NOT NULL,
+            subject_id uuid NOT NULL,
+            changes jsonb NOT NULL DEFAULT '{}'::jsonb,
+            request_id text
+        )
+        """,
+        "CREATE INDEX audit_entry_subject ON audit_entry (subject_id, occurred_at)",
+        "CREATE INDEX audit_entry_organisation ON audit_entry (organisation_id, occurred_at)",
+    ]
+
     public static func record(_ action: String, subjectType: String, subjectId: UUID, organisationId: UUID?,
                               changes: AuditChanges = AuditChanges(), by context: ChangeContext,
                               on connection: PostgresConnection, logger: Logger) async throws {

@@ -1,4 +1,5 @@
 import Persistence
+import ServiceKit
 
 /// The audit trail, courses, cohorts, placements and lessons (versions 110–119).
 ///
@@ -9,23 +10,7 @@ import Persistence
 enum ProvisionSchema {
     static let all: [Migration] = [audit, coursesAndCohorts, placements, lessons]
 
-    static let audit = Migration(version: 110, name: "audit trail", statements: [
-        """
-        CREATE TABLE audit_entry (
-            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            occurred_at timestamptz NOT NULL DEFAULT now(),
-            actor_user_id uuid,
-            organisation_id uuid,
-            action text NOT NULL,
-            subject_type text NOT NULL,
-            subject_id uuid NOT NULL,
-            changes jsonb NOT NULL DEFAULT '{}'::jsonb,
-            request_id text
-        )
-        """,
-        "CREATE INDEX audit_entry_subject ON audit_entry (subject_id, occurred_at)",
-        "CREATE INDEX audit_entry_organisation ON audit_entry (organisation_id, occurred_at)",
-    ])
+    static let audit = Migration(version: 110, name: "audit trail", statements: AuditLog.tableStatements)
 
     static let coursesAndCohorts = Migration(version: 111, name: "courses and cohorts", statements: [
         """

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import Hummingbird
 import PostgresNIO
 import ServiceKit
@@ -42,26 +43,6 @@ enum Postcode {
     }
 }
 
-/// Request bodies: unknown fields are refused with a 400 naming them (a typo must not be
-/// silently ignored), and patches tell "left out" from "null".
-enum RequestBody {
-    struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    static func refuseUnknownFields(in decoder: any Decoder, allowed: [String]) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
-        let allowed = Set(allowed)
-        if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) {
-            let path = (decoder.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue } + [unknown])
-                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
-            throw Problem.badRequest("\(path) is not a field of this request.", field: path)
-        }
-    }
-}
 
 extension KeyedDecodingContainer {
     /// An optional field that may be left out but not null (null would not say what to do): 400.
@@ -82,28 +63,8 @@ extension KeyedDecodingContainer {
     }
 }
 
-/// Escaping for ILIKE patterns built from what users type into a search box.
-enum SearchPattern {
-    static func contains(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-        return "%\(escaped)%"
-    }
-}
 
-extension PSQLError {
-    var isUniqueViolation: Bool { serverInfo?[.sqlState] == "23505" }
-    var isCheckViolation: Bool { serverInfo?[.sqlState] == "23514" }
-}
 
-extension Response {
-    func withStatus(_ status: HTTPResponse.Status) -> Response {
-        var response = self
-        response.status = status
-        return response
-    }
-}
 
 extension Request {
     /// An optional `yyyy-mm-dd` query parameter; a malformed one is a 400 naming it.

@@ -124,7 +124,7 @@ struct MarkEntry: Decodable, Sendable {
     enum CodingKeys: String, CodingKey { case learnerId, mark, code, contribution, note }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: ["learnerId", "mark", "code", "contribution", "note"])
+        try UnknownFields.refuse(in: decoder, allowed: ["learnerId", "mark", "code", "contribution", "note"])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         learnerId = try container.decode(UUID.self, forKey: .learnerId)
         mark = try container.decode(Mark.self, forKey: .mark)
@@ -147,7 +147,7 @@ struct RegisterMarks: Decodable, Sendable {
     enum CodingKeys: String, CodingKey { case marks }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: ["marks"])
+        try UnknownFields.refuse(in: decoder, allowed: ["marks"])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         marks = try container.decode([MarkEntry].self, forKey: .marks)
     }
@@ -169,7 +169,7 @@ struct AllPresentRequest: Decodable, Sendable {
     enum CodingKeys: String, CodingKey { case exceptions }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: ["exceptions"])
+        try UnknownFields.refuse(in: decoder, allowed: ["exceptions"])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         exceptions = try container.decodeIfPresent([MarkEntry].self, forKey: .exceptions) ?? []
     }
@@ -198,7 +198,7 @@ struct AbsenceProcessing: Decodable, Sendable {
         enum CodingKeys: String, CodingKey { case lessonId, learnerId, mark, code, note }
 
         init(from decoder: any Decoder) throws {
-            try RequestBody.refuseUnknownFields(in: decoder, allowed: ["lessonId", "learnerId", "mark", "code", "note"])
+            try UnknownFields.refuse(in: decoder, allowed: ["lessonId", "learnerId", "mark", "code", "note"])
             let container = try decoder.container(keyedBy: CodingKeys.self)
             lessonId = try container.decode(UUID.self, forKey: .lessonId)
             learnerId = try container.decode(UUID.self, forKey: .learnerId)
@@ -213,7 +213,7 @@ struct AbsenceProcessing: Decodable, Sendable {
     enum CodingKeys: String, CodingKey { case items }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: ["items"])
+        try UnknownFields.refuse(in: decoder, allowed: ["items"])
         let container = try decoder.container(keyedBy: CodingKeys.self)
         items = try container.decode([Item].self, forKey: .items)
     }

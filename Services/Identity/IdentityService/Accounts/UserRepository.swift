@@ -63,7 +63,7 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func list(_ filter: UserFilter, page: PageRequest) async throws -> (items: [UserAccount], total: Int) {
-        let pattern = filter.search.map { "%\(Like.escape($0))%" }
+        let pattern = filter.search.map { "%\(SearchPattern.escape($0))%" }
         let role = filter.role?.rawValue, status = filter.status?.rawValue
         let rows = try await client.query("""
             SELECT \(unescaped: Self.columns()) FROM \(unescaped: Self.from)

@@ -136,10 +136,3 @@ struct UsersController: Sendable {
     }
 }
 
-extension Response {
-    func withStatus(_ status: HTTPResponse.Status) -> Response {
-        var response = self
-        response.status = status
-        return response
-    }
-}

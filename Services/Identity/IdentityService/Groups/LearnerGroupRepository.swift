@@ -65,7 +65,7 @@ struct PostgresLearnerGroupRepository: LearnerGroupRepository {
 
     func list(organisationId: UUID?, search: String?, in scope: LearnerScope, page: PageRequest) async throws
         -> (items: [LearnerGroup], total: Int) {
-        let pattern = search.map { "%\(Like.escape($0))%" }
+        let pattern = search.map { "%\(SearchPattern.escape($0))%" }
         let rows = try await client.query("""
             SELECT \(unescaped: Self.columns) FROM \(unescaped: Self.from)
             WHERE \(scope, group: "g") AND (\(organisationId)::uuid IS NULL OR g.organisation_id = \(organisationId))

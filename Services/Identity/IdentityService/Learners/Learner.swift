@@ -494,24 +494,6 @@ struct DutyOfCarePatch: Decodable, Sendable {
     }
 }
 
-/// Refuses JSON object keys a body type does not know, with a 400 naming the field.
-enum UnknownFields {
-    struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    static func refuse(in decoder: any Decoder, allowed: [String]) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
-        let allowed = Set(allowed)
-        if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) {
-            let path = (decoder.codingPath.map(\.stringValue) + [unknown]).joined(separator: ".")
-            throw Problem.badRequest("\(path) is not a field of this request.", field: path)
-        }
-    }
-}
 
 /// Text rules for learner records: trimmed, blanks become nil, limited in length, no control
 /// characters (line breaks are allowed in notes).

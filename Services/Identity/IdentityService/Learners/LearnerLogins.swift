@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import Persistence
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -98,7 +99,7 @@ struct LearnerLogins: Sendable {
                              logger: Logger) async throws -> String {
         let stem = usernameStem(firstName: firstName, lastName: lastName)
         let taken = try await connection.query("""
-            SELECT lower(username) FROM user_account WHERE lower(username) LIKE \(Like.escape(stem) + "%")
+            SELECT lower(username) FROM user_account WHERE lower(username) LIKE \(SearchPattern.escape(stem) + "%")
             """, logger: logger).decode(String.self).reduce(into: Set<String>()) { $0.insert($1) }
         for digits in 2...6 {
             let range = Int(pow(10, Double(digits - 1)))..<Int(pow(10, Double(digits)))

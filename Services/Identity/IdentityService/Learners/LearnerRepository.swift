@@ -390,7 +390,7 @@ extension PostgresQuery.StringInterpolation {
             appendLiteral(" AND l.left_on IS NULL")
         }
         for word in filter.searchWords {
-            let pattern = "%\(Like.escape(word))%"
+            let pattern = "%\(SearchPattern.escape(word))%"
             appendLiteral(" AND (")
             for (index, column) in ["l.first_name", "l.middle_names", "l.last_name", "l.upn", "l.uln", "l.mis_number"].enumerated() {
                 if index > 0 { appendLiteral(" OR ") }

@@ -1,4 +1,5 @@
 import Persistence
+import ServiceKit
 
 /// Organisations, staff and learner logins, and what proves who they are.
 enum AccountsSchema {
@@ -51,22 +52,7 @@ enum AccountsSchema {
         "CREATE UNIQUE INDEX user_account_username_unique ON user_account (lower(username)) WHERE username IS NOT NULL",
         "CREATE UNIQUE INDEX user_account_learner_unique ON user_account (learner_id) WHERE learner_id IS NOT NULL",
         "CREATE INDEX user_account_organisation ON user_account (organisation_id, last_name, first_name)",
-        """
-        CREATE TABLE audit_entry (
-            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            occurred_at timestamptz NOT NULL DEFAULT now(),
-            actor_user_id uuid,
-            organisation_id uuid,
-            action text NOT NULL,
-            subject_type text NOT NULL,
-            subject_id uuid NOT NULL,
-            changes jsonb NOT NULL DEFAULT '{}'::jsonb,
-            request_id text
-        )
-        """,
-        "CREATE INDEX audit_entry_subject ON audit_entry (subject_id, occurred_at)",
-        "CREATE INDEX audit_entry_organisation ON audit_entry (organisation_id, occurred_at)",
-    ])
+    ] + AuditLog.tableStatements)
 
     static let credentials = Migration(version: 101, name: "credentials and sessions", statements: [
         // Activation and password-reset links: only a hash is kept, so a database leak gives no working link.

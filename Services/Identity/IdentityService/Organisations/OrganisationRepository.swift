@@ -38,7 +38,7 @@ struct PostgresOrganisationRepository: OrganisationRepository {
     }
 
     func list(kind: OrganisationKind?, search: String?, page: PageRequest) async throws -> (items: [Organisation], total: Int) {
-        let pattern = search.map { "%\(Like.escape($0))%" }
+        let pattern = search.map { "%\(SearchPattern.escape($0))%" }
         let kindName = kind?.rawValue
         let rows = try await client.query("""
             SELECT \(unescaped: Self.columns) FROM organisation
@@ -144,15 +144,4 @@ struct PostgresOrganisationRepository: OrganisationRepository {
     }
 }
 
-extension PSQLError {
-    var isUniqueViolation: Bool { serverInfo?[.sqlState] == "23505" }
-    var constraintName: String? { serverInfo?[.constraintName] }
-}
 
-/// Escaping for ILIKE patterns built from what users type into a search box.
-enum Like {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-    }
-}

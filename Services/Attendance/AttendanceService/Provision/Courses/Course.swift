@@ -84,7 +84,7 @@ struct NewCourse: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         providerId = try container.decodeIfPresent(UUID.self, forKey: .providerId)
         details = CourseDetails(
@@ -114,7 +114,7 @@ struct CoursePatch: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         title = try container.valueUnlessNull(String.self, forKey: .title).map { .some($0) }
         qualification = try container.patchValue(Qualification.self, forKey: .qualification)
@@ -183,7 +183,7 @@ struct NewCohort: Decodable, Sendable {
     enum Keys: String, CodingKey, CaseIterable { case startDate, ageGroup, tutorGroups }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         details = CohortDetails(startDate: try container.decode(CalendarDate.self, forKey: .startDate),
                                 ageGroup: try container.decodeIfPresent(String.self, forKey: .ageGroup),
@@ -199,7 +199,7 @@ struct CohortPatch: Decodable, Sendable {
     enum Keys: String, CodingKey, CaseIterable { case startDate, ageGroup, tutorGroups }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         startDate = try container.valueUnlessNull(CalendarDate.self, forKey: .startDate)
         ageGroup = try container.patchValue(String.self, forKey: .ageGroup)

@@ -81,7 +81,7 @@ struct NewCohortLesson: Decodable, Sendable {
     enum Keys: String, CodingKey, CaseIterable { case date, start, end, location, tutorUserId, tutorGroup }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         lesson = PlannedLesson(date: try container.decode(CalendarDate.self, forKey: .date),
                                start: try container.decode(ClockTime.self, forKey: .start),
@@ -127,7 +127,7 @@ struct NewTutoringSession: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         providerId = try container.decodeIfPresent(UUID.self, forKey: .providerId)
         tutorUserId = try container.decode(UUID.self, forKey: .tutorUserId)
@@ -183,7 +183,7 @@ struct LessonPatch: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         date = try container.valueUnlessNull(CalendarDate.self, forKey: .date)
         start = try container.valueUnlessNull(ClockTime.self, forKey: .start)
@@ -254,7 +254,7 @@ struct LessonCancellation: Decodable, Sendable {
     enum Keys: String, CodingKey, CaseIterable { case reason }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         reason = try container.decode(String.self, forKey: .reason)
     }

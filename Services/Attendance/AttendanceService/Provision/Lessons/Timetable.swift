@@ -55,7 +55,7 @@ struct WeeklySlot: Decodable, Sendable, Equatable {
     }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         weekday = try container.decode(Weekday.self, forKey: .weekday)
         start = try container.decode(ClockTime.self, forKey: .start)
@@ -89,7 +89,7 @@ struct Timetable: Decodable, Sendable, Equatable {
     }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         from = try container.decode(CalendarDate.self, forKey: .from)
         to = try container.decode(CalendarDate.self, forKey: .to)

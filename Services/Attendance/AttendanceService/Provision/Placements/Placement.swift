@@ -68,7 +68,7 @@ struct NewPlacement: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         learnerId = try container.decode(UUID.self, forKey: .learnerId)
         cohortId = try container.decode(UUID.self, forKey: .cohortId)
@@ -101,7 +101,7 @@ struct PlacementClosing: Decodable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        try RequestBody.refuseUnknownFields(in: decoder, allowed: Keys.allCases.map(\.rawValue))
+        try UnknownFields.refuse(in: decoder, allowed: Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: Keys.self)
         endDate = try container.decode(CalendarDate.self, forKey: .endDate)
         reason = try container.decodeIfPresent(String.self, forKey: .reason)

@@ -1,3 +1,4 @@
+import Persistence
 import Contracts
 import Foundation
 import Logging
