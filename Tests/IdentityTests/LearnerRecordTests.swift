@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Hummingbird
 @testable import IdentityService
@@ -299,7 +300,7 @@ import TestSupport
             // Leaving without a body means today.
             let today = try await harness.call(.post, "/learners/\(staying)/leave", token: admin)
             #expect(today.status == .ok)
-            #expect(today.json["leftOn"] as? String == CalendarDate.today())
+            #expect(today.json["leftOn"] as? String == CalendarDate.today().description)
         }
     }
 

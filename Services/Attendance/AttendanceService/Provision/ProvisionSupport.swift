@@ -1,33 +1,9 @@
+import Contracts
 import Foundation
 import Persistence
 import Hummingbird
 import PostgresNIO
 import ServiceKit
-
-/// Text rules for provision records: trimmed, blanks become nil, limited in length, no control
-/// characters (line breaks are allowed in descriptions).
-enum ProvisionText {
-    static func clean(_ value: String?, field: String, limit: Int, multiline: Bool = false,
-                      into errors: inout [Problem.FieldError]) -> String? {
-        guard let cleaned = value?.trimmingCharacters(in: .whitespacesAndNewlines), !cleaned.isEmpty else { return nil }
-        let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\r", "\t"] : []
-        let hasControl = cleaned.unicodeScalars.contains { $0.properties.generalCategory == .control && !allowed.contains($0) }
-        if cleaned.count > limit {
-            errors.append(.init(field: field, message: "This must be at most \(limit) characters."))
-        } else if hasControl {
-            errors.append(.init(field: field, message: "This must not contain control characters."))
-        }
-        return cleaned
-    }
-
-    /// A required text: as `clean`, and a message naming what to enter when it is missing.
-    static func required(_ value: String?, field: String, limit: Int, missing: String,
-                         into errors: inout [Problem.FieldError]) -> String {
-        let cleaned = clean(value, field: field, limit: limit, into: &errors)
-        if cleaned == nil { errors.append(.init(field: field, message: missing)) }
-        return cleaned ?? ""
-    }
-}
 
 /// UK postcodes: the Royal Mail format (outward code, a space, inward code), e.g. "CV1 5FB",
 /// "B33 8TH", "W1A 0AX", "EC1A 1BB", and "GIR 0AA". Spaces and case are normalised.

@@ -263,7 +263,7 @@ struct MarkEntryValues {
         }
         var cleanedNote: String?? = nil
         if let note {
-            cleanedNote = .some(ProvisionText.clean(note, field: "\(field).note", limit: 2000, multiline: true, into: &errors))
+            cleanedNote = .some(FieldText.clean(note, field: "\(field).note", limit: 2000, multiline: true, into: &errors))
         }
         return MarkInput(learnerId: learnerId, mark: mark, code: chosen, contribution: nil, note: cleanedNote, field: field)
     }

@@ -47,7 +47,7 @@ enum IdentityReplica {
     @discardableResult
     static func apply(_ event: IdentityEvents.LearnerRecorded, on connection: PostgresConnection,
                       logger: Logger) async throws -> Bool {
-        guard ReplicaDate.isValid(event.dateOfBirth), event.leftOn.map(ReplicaDate.isValid) ?? true else {
+        guard CalendarDate(event.dateOfBirth) != nil, event.leftOn.map({ CalendarDate($0) != nil }) ?? true else {
             throw ReplicaError(description: "learner \(event.learnerId) has a date that is not yyyy-mm-dd")
         }
         let rows = try await connection.query("""
@@ -107,7 +107,3 @@ struct ReplicaError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Calendar dates as identity's events carry them (`yyyy-mm-dd`).
-enum ReplicaDate {
-    static func isValid(_ text: String) -> Bool { CalendarDate(text) != nil }
-}

@@ -42,7 +42,7 @@ struct LearnerGroupReference: Codable, Sendable, Equatable {
 enum GroupName {
     static func normalise(_ raw: String, field: String = "name") throws -> String {
         var errors: [Problem.FieldError] = []
-        let name = LearnerText.clean(raw, field: field, limit: 100, into: &errors) ?? ""
+        let name = FieldText.clean(raw, field: field, limit: 100, into: &errors) ?? ""
         if name.isEmpty, errors.isEmpty { errors.append(.init(field: field, message: "Enter the group's name.")) }
         if !errors.isEmpty { throw Problem.validation(errors) }
         return name

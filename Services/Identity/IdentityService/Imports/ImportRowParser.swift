@@ -221,7 +221,7 @@ enum ImportValues {
                 "\(text) is not a date in day/month/year order: write dates of birth as dd/mm/yyyy, e.g. 14/03/2011."))
         }
         let iso = String(format: "%04d-%02d-%02d", year, month, day)
-        guard (1...12).contains(month), CalendarDate.isValid(iso) else {
+        guard (1...12).contains(month), CalendarDate(iso) != nil else {
             return .failure(Problem(message: "\(text) is not a real date: check the day and the month."))
         }
         return .success(iso)

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Logging
 import PostgresNIO
@@ -55,7 +56,7 @@ final class ImportStaging {
     }()
 
     init(importId: UUID, organisationId: UUID, connection: PostgresConnection, logger: Logger,
-         today: String = CalendarDate.today()) {
+         today: String = CalendarDate.today().description) {
         self.importId = importId
         self.organisationId = organisationId
         self.connection = connection

@@ -195,10 +195,10 @@ struct DutyOfCare: Codable, Sendable, Equatable {
 
     mutating func normalise(prefix: String) -> [Problem.FieldError] {
         var errors: [Problem.FieldError] = []
-        medicalNotes = LearnerText.clean(medicalNotes, field: prefix + "medicalNotes", limit: 4000, multiline: true, into: &errors)
-        senClassification = LearnerText.clean(senClassification, field: prefix + "senClassification", limit: 100, into: &errors)
-        senNotes = LearnerText.clean(senNotes, field: prefix + "senNotes", limit: 4000, multiline: true, into: &errors)
-        inCareOfLocalAuthority = LearnerText.clean(inCareOfLocalAuthority, field: prefix + "inCareOfLocalAuthority",
+        medicalNotes = FieldText.clean(medicalNotes, field: prefix + "medicalNotes", limit: 4000, multiline: true, into: &errors)
+        senClassification = FieldText.clean(senClassification, field: prefix + "senClassification", limit: 100, into: &errors)
+        senNotes = FieldText.clean(senNotes, field: prefix + "senNotes", limit: 4000, multiline: true, into: &errors)
+        inCareOfLocalAuthority = FieldText.clean(inCareOfLocalAuthority, field: prefix + "inCareOfLocalAuthority",
                                                    limit: 100, into: &errors)
         if let attendance = previousYearAttendance {
             if !attendance.isFinite || attendance < 0 || attendance > 100 {
@@ -221,9 +221,9 @@ struct EmergencyContact: Codable, Sendable, Equatable {
 
     mutating func normalise(prefix: String) -> [Problem.FieldError] {
         var errors: [Problem.FieldError] = []
-        name = LearnerText.clean(name, field: prefix + "name", limit: 100, into: &errors) ?? ""
+        name = FieldText.clean(name, field: prefix + "name", limit: 100, into: &errors) ?? ""
         if name.isEmpty { errors.append(.init(field: prefix + "name", message: "Enter the contact's name.")) }
-        relationship = LearnerText.clean(relationship, field: prefix + "relationship", limit: 50, into: &errors)
+        relationship = FieldText.clean(relationship, field: prefix + "relationship", limit: 50, into: &errors)
         for (field, value) in [("daytimeTelephone", daytimeTelephone), ("eveningTelephone", eveningTelephone),
                                ("mobileTelephone", mobileTelephone)] {
             let cleaned = Text.clean(value)
@@ -269,21 +269,21 @@ struct LearnerDetails: Codable, Sendable, Equatable {
 
     /// Trims text, turns blanks into nil, puts identifiers in their standard form, and names
     /// every field that is wrong; the UPN and ULN messages say which check failed.
-    mutating func normalise(prefix: String = "", today: String = CalendarDate.today()) -> [Problem.FieldError] {
+    mutating func normalise(prefix: String = "", today: String = CalendarDate.today().description) -> [Problem.FieldError] {
         var errors: [Problem.FieldError] = []
-        firstName = LearnerText.clean(firstName, field: prefix + "firstName", limit: 100, into: &errors) ?? ""
+        firstName = FieldText.clean(firstName, field: prefix + "firstName", limit: 100, into: &errors) ?? ""
         if firstName.isEmpty, !errors.contains(where: { $0.field == prefix + "firstName" }) {
             errors.append(.init(field: prefix + "firstName", message: "Enter the first name."))
         }
-        middleNames = LearnerText.clean(middleNames, field: prefix + "middleNames", limit: 100, into: &errors)
-        lastName = LearnerText.clean(lastName, field: prefix + "lastName", limit: 100, into: &errors) ?? ""
+        middleNames = FieldText.clean(middleNames, field: prefix + "middleNames", limit: 100, into: &errors)
+        lastName = FieldText.clean(lastName, field: prefix + "lastName", limit: 100, into: &errors) ?? ""
         if lastName.isEmpty, !errors.contains(where: { $0.field == prefix + "lastName" }) {
             errors.append(.init(field: prefix + "lastName", message: "Enter the last name."))
         }
         dateOfBirth = dateOfBirth.trimmingCharacters(in: .whitespacesAndNewlines)
         if dateOfBirth.isEmpty {
             errors.append(.init(field: prefix + "dateOfBirth", message: "Enter the date of birth."))
-        } else if !CalendarDate.isValid(dateOfBirth) {
+        } else if CalendarDate(dateOfBirth) == nil {
             errors.append(.init(field: prefix + "dateOfBirth", message: "Enter the date of birth as yyyy-mm-dd, e.g. 2011-03-14."))
         } else if dateOfBirth > today {
             errors.append(.init(field: prefix + "dateOfBirth", message: "The date of birth cannot be in the future."))
@@ -306,12 +306,12 @@ struct LearnerDetails: Codable, Sendable, Equatable {
                 errors.append(.init(field: prefix + "uln", message: error.description))
             }
         } else { uln = nil }
-        misNumber = LearnerText.clean(misNumber, field: prefix + "misNumber", limit: 30, into: &errors)
+        misNumber = FieldText.clean(misNumber, field: prefix + "misNumber", limit: 30, into: &errors)
         if let yearGroup, !Self.yearGroups.contains(yearGroup) {
             errors.append(.init(field: prefix + "yearGroup", message:
                 "A year group is between -2 (nursery 1) and 14; reception is 0."))
         }
-        tutorGroup = LearnerText.clean(tutorGroup, field: prefix + "tutorGroup", limit: 50, into: &errors)
+        tutorGroup = FieldText.clean(tutorGroup, field: prefix + "tutorGroup", limit: 50, into: &errors)
         var duty = dutyOfCare ?? DutyOfCare()
         errors += duty.normalise(prefix: prefix + "dutyOfCare.")
         dutyOfCare = duty
@@ -495,45 +495,3 @@ struct DutyOfCarePatch: Decodable, Sendable {
 }
 
 
-/// Text rules for learner records: trimmed, blanks become nil, limited in length, no control
-/// characters (line breaks are allowed in notes).
-enum LearnerText {
-    static func clean(_ value: String?, field: String, limit: Int, multiline: Bool = false,
-                      into errors: inout [Problem.FieldError]) -> String? {
-        guard let cleaned = Text.clean(value) else { return nil }
-        let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\r", "\t"] : []
-        let hasControl = cleaned.unicodeScalars.contains { $0.properties.generalCategory == .control && !allowed.contains($0) }
-        if cleaned.count > limit {
-            errors.append(.init(field: field, message: "This must be at most \(limit) characters."))
-        } else if hasControl {
-            errors.append(.init(field: field, message: "This must not contain control characters."))
-        }
-        return cleaned
-    }
-}
-
-/// Calendar dates (`yyyy-mm-dd`) as learner records hold them: birthdays, leaving days.
-enum CalendarDate {
-    static let london = TimeZone(identifier: "Europe/London")!
-
-    static func isValid(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), day >= 1 else { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let first = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
-              let days = calendar.range(of: .day, in: .month, for: first) else { return false }
-        return days.contains(day)
-    }
-
-    /// Today in the Europe/London calendar, the one schools use.
-    static func today(now: Date = Date()) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = london
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
-    }
-}

@@ -97,9 +97,9 @@ struct LearnersController: Sendable {
             let scope = LearnerScope(principal)
             let id = try context.parameters.requireID()
             let leaving = try await Self.decodeOptionalJSON(request, as: Leaving.self, context: context) ?? Leaving()
-            let today = CalendarDate.today()
+            let today = CalendarDate.today().description
             let leftOn = leaving.leftOn?.trimmingCharacters(in: .whitespacesAndNewlines) ?? today
-            if !CalendarDate.isValid(leftOn) {
+            if CalendarDate(leftOn) == nil {
                 throw Problem.validation([.init(field: "leftOn", message: "Enter the leaving date as yyyy-mm-dd, e.g. 2025-07-18.")])
             }
             if leftOn > today { throw Problem.validation([.init(field: "leftOn", message: "The leaving date cannot be in the future.")]) }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Hummingbird
 import ServiceKit
@@ -44,18 +45,18 @@ struct CourseDetails: Sendable, Equatable {
     /// Trims text, turns blanks into nil, normalises the postcode, and names every field that is wrong.
     mutating func normalise() -> [Problem.FieldError] {
         var errors: [Problem.FieldError] = []
-        title = ProvisionText.required(title, field: "title", limit: 200, missing: "Enter the course's title.", into: &errors)
+        title = FieldText.required(title, field: "title", limit: 200, missing: "Enter the course's title.", into: &errors)
         if var qualification {
-            qualification.code = ProvisionText.clean(qualification.code, field: "qualification.code", limit: 30, into: &errors)
-            qualification.title = ProvisionText.required(qualification.title, field: "qualification.title", limit: 300,
+            qualification.code = FieldText.clean(qualification.code, field: "qualification.code", limit: 30, into: &errors)
+            qualification.title = FieldText.required(qualification.title, field: "qualification.title", limit: 300,
                                                          missing: "Enter the qualification's title.", into: &errors)
-            qualification.level = ProvisionText.clean(qualification.level, field: "qualification.level", limit: 30, into: &errors)
+            qualification.level = FieldText.clean(qualification.level, field: "qualification.level", limit: 30, into: &errors)
             self.qualification = qualification
         }
-        category = ProvisionText.clean(category, field: "category", limit: 100, into: &errors)
-        description = ProvisionText.clean(description, field: "description", limit: 5000, multiline: true, into: &errors)
-        location = ProvisionText.clean(location, field: "location", limit: 300, into: &errors)
-        if let raw = ProvisionText.clean(postcode, field: "postcode", limit: 10, into: &errors) {
+        category = FieldText.clean(category, field: "category", limit: 100, into: &errors)
+        description = FieldText.clean(description, field: "description", limit: 5000, multiline: true, into: &errors)
+        location = FieldText.clean(location, field: "location", limit: 300, into: &errors)
+        if let raw = FieldText.clean(postcode, field: "postcode", limit: 10, into: &errors) {
             if let normalised = Postcode.normalise(raw) {
                 postcode = normalised
             } else {
@@ -157,13 +158,13 @@ struct CohortDetails: Sendable, Equatable {
 
     mutating func normalise() -> [Problem.FieldError] {
         var errors: [Problem.FieldError] = []
-        ageGroup = ProvisionText.clean(ageGroup, field: "ageGroup", limit: 50, into: &errors)
+        ageGroup = FieldText.clean(ageGroup, field: "ageGroup", limit: 50, into: &errors)
         if tutorGroups.count > 30 { errors.append(.init(field: "tutorGroups", message: "A cohort has at most 30 tutor groups.")) }
         var seen = Set<String>()
         var cleaned: [String] = []
         for (index, raw) in tutorGroups.enumerated() {
             let field = "tutorGroups[\(index)]"
-            guard let name = ProvisionText.clean(raw, field: field, limit: 50, into: &errors) else {
+            guard let name = FieldText.clean(raw, field: field, limit: 50, into: &errors) else {
                 errors.append(.init(field: field, message: "Enter the tutor group's name."))
                 continue
             }

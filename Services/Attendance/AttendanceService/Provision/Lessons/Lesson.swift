@@ -96,8 +96,8 @@ extension PlannedLesson {
     /// Text trimmed, times in order, the tutor group one of the cohort's.
     mutating func normalise(prefix: String = "", tutorGroups: [String]) -> [Problem.FieldError] {
         var errors: [Problem.FieldError] = []
-        location = ProvisionText.clean(location, field: prefix + "location", limit: 200, into: &errors)
-        tutorGroup = ProvisionText.clean(tutorGroup, field: prefix + "tutorGroup", limit: 50, into: &errors)
+        location = FieldText.clean(location, field: prefix + "location", limit: 200, into: &errors)
+        tutorGroup = FieldText.clean(tutorGroup, field: prefix + "tutorGroup", limit: 50, into: &errors)
         if end <= start {
             errors.append(.init(field: prefix + "end", message: "The lesson must end after it starts (\(start))."))
         }
@@ -142,8 +142,8 @@ struct NewTutoringSession: Decodable, Sendable {
 
     mutating func normalise() -> [Problem.FieldError] {
         var errors: [Problem.FieldError] = []
-        subject = ProvisionText.required(subject, field: "subject", limit: 100, missing: "Enter the session's subject.", into: &errors)
-        location = ProvisionText.clean(location, field: "location", limit: 200, into: &errors)
+        subject = FieldText.required(subject, field: "subject", limit: 100, missing: "Enter the session's subject.", into: &errors)
+        location = FieldText.clean(location, field: "location", limit: 200, into: &errors)
         if end <= start { errors.append(.init(field: "end", message: "The session must end after it starts (\(start)).")) }
         errors += TutoringLearners.check(learnerIds)
         return errors
@@ -232,7 +232,7 @@ struct LessonChange: Sendable, Equatable {
             lesson.tutorGroup = nil
             errors += lesson.normalise(tutorGroups: [])
             if let subject = patch.subject {
-                change.subject = ProvisionText.required(subject, field: "subject", limit: 100,
+                change.subject = FieldText.required(subject, field: "subject", limit: 100,
                                                         missing: "Enter the session's subject.", into: &errors)
             }
             if let mode = patch.deliveryMode { change.deliveryMode = mode }

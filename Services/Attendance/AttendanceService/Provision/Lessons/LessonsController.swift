@@ -113,7 +113,7 @@ struct LessonsController: Sendable {
             }
             let cancellation = try await request.decodeJSON(as: LessonCancellation.self, context: context)
             var errors: [Problem.FieldError] = []
-            let reason = ProvisionText.required(cancellation.reason, field: "reason", limit: 500,
+            let reason = FieldText.required(cancellation.reason, field: "reason", limit: 500,
                                                 missing: "Say why the lesson is cancelled.", into: &errors)
             if !errors.isEmpty { throw Problem.validation(errors) }
             guard let cancelled = try await lessons.cancel(current.id, reason: reason, in: AttendanceScope(principal),

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Hummingbird
 import ServiceKit
@@ -80,7 +81,7 @@ struct NewPlacement: Decodable, Sendable {
     /// The rules that need no database: text and the order of the dates (when both are given).
     mutating func normalise() -> [Problem.FieldError] {
         var errors: [Problem.FieldError] = []
-        tutorGroup = ProvisionText.clean(tutorGroup, field: "tutorGroup", limit: 50, into: &errors)
+        tutorGroup = FieldText.clean(tutorGroup, field: "tutorGroup", limit: 50, into: &errors)
         if let startDate, let endDate, endDate < startDate {
             errors.append(.init(field: "endDate", message: "The end date cannot be before the start date (\(startDate))."))
         }

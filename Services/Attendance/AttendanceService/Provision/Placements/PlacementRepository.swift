@@ -132,7 +132,7 @@ struct PostgresPlacementRepository: PlacementRepository {
 
     func close(_ id: UUID, _ closing: PlacementClosing, in scope: AttendanceScope, by context: ChangeContext) async throws -> Placement? {
         var reasonErrors: [Problem.FieldError] = []
-        let reason = ProvisionText.clean(closing.reason, field: "reason", limit: 500, into: &reasonErrors)
+        let reason = FieldText.clean(closing.reason, field: "reason", limit: 500, into: &reasonErrors)
         if !reasonErrors.isEmpty { throw Problem.validation(reasonErrors) }
         return try await client.transaction(logger: logger) { connection in
             guard let before = try await Self.find(id, in: scope, on: connection, logger: logger, lock: true) else { return nil }

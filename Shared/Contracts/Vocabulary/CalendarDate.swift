@@ -1,22 +1,22 @@
 import Foundation
 
-/// A day of the calendar (`yyyy-mm-dd`) as timetables, placements and birthdays hold it, with
+/// A day of the calendar (`yyyy-mm-dd`) as timetables, placements, birthdays and leaving days hold it, with
 /// the arithmetic timetables need (weekdays, next day) done on day numbers: no time zone can
 /// shift it. Schools' days are Europe/London days (`CalendarDate.today()`).
-struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     /// Days since 1970-01-01.
-    let dayNumber: Int
+    public let dayNumber: Int
 
-    init(dayNumber: Int) { self.dayNumber = dayNumber }
+    public init(dayNumber: Int) { self.dayNumber = dayNumber }
 
-    init?(year: Int, month: Int, day: Int) {
+    public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
               day <= Self.daysIn(month: month, year: year) else { return nil }
         dayNumber = Self.days(year: year, month: month, day: day)
     }
 
     /// Parses exactly `yyyy-mm-dd`; nil for anything else (including 2025-02-30).
-    init?(_ text: String) {
+    public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
@@ -24,7 +24,7 @@ struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible, Co
         self.init(year: year, month: month, day: day)
     }
 
-    var components: (year: Int, month: Int, day: Int) {
+    public var components: (year: Int, month: Int, day: Int) {
         // Howard Hinnant's civil_from_days.
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -37,29 +37,29 @@ struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible, Co
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    var description: String {
+    public var description: String {
         let (year, month, day) = components
         return String(format: "%04d-%02d-%02d", year, month, day)
     }
 
     /// ISO 8601 weekday: Monday 1 … Sunday 7 (1970-01-01 was a Thursday).
-    var weekday: Int { ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1 }
+    public var weekday: Int { ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1 }
 
-    func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
+    public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
 
-    static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
 
     /// Today in the Europe/London calendar, the one schools use.
-    static func today(now: Date = Date()) -> CalendarDate {
+    public static func today(now: Date = Date()) -> CalendarDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = london
         let parts = calendar.dateComponents([.year, .month, .day], from: now)
         return CalendarDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)!
     }
 
-    static let london = TimeZone(identifier: "Europe/London")!
+    public static let london = TimeZone(identifier: "Europe/London")!
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = CalendarDate(text) else {
@@ -68,7 +68,7 @@ struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible, Co
         self = date
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
@@ -89,46 +89,5 @@ struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible, Co
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-}
-
-/// A Europe/London wall-clock time of day (`HH:mm`, 24-hour), as a timetable states it.
-struct ClockTime: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
-    /// Minutes since midnight.
-    let minutes: Int
-
-    init?(minutes: Int) {
-        guard (0..<1440).contains(minutes) else { return nil }
-        self.minutes = minutes
-    }
-
-    /// Parses `HH:mm` (also `H:mm`, and `HH:mm:ss` with zero seconds, as PostgreSQL writes times).
-    init?(_ text: String) {
-        var parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        if parts.count == 3, parts[2] == "00" { parts.removeLast() }
-        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute) else {
-            return nil
-        }
-        self.minutes = hour * 60 + minute
-    }
-
-    var description: String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
-
-    static func < (lhs: ClockTime, rhs: ClockTime) -> Bool { lhs.minutes < rhs.minutes }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let time = ClockTime(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a time must be HH:mm (24-hour), e.g. 09:15")
-        }
-        self = time
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }
