@@ -26,6 +26,11 @@ import TestSupport
             // A used activation link from long ago, and the live session of a sign-in now.
             try await client.query("UPDATE account_link SET used_at = now() - interval '40 days'")
             _ = try await harness.coordinatorAdminToken()
+            // Sign-in failures: one long past (no longer counted), one recent (still counted).
+            try await client.query("""
+                INSERT INTO login_failure (subject, failed_at)
+                VALUES ('account:old@example.org', now() - interval '40 days'), ('account:new@example.org', now())
+                """)
 
             let housekeeping = IdentityHousekeeping(client: client, settings: .init(), logger: TestEnvironment.logger)
             let outcome = try await housekeeping.runOnce(now: Date())
@@ -37,6 +42,8 @@ import TestSupport
             #expect(try await harness.database.count(
                 "SELECT count(*)::int FROM learner_import_row WHERE temporary_password IS NOT NULL") == 0)
             #expect(try await harness.database.count("SELECT count(*)::int FROM refresh_token WHERE revoked_at IS NULL") >= 1)
+            #expect(try await harness.database.count("SELECT count(*)::int FROM login_failure WHERE subject = 'account:old@example.org'") == 0)
+            #expect(try await harness.database.count("SELECT count(*)::int FROM login_failure WHERE subject = 'account:new@example.org'") == 1)
             // A second run finds nothing more to do.
             #expect(try await housekeeping.runOnce(now: Date()) == IdentityHousekeeping.Outcome())
         }

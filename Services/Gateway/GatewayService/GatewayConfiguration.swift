@@ -10,7 +10,7 @@ public struct Upstream: Sendable, Equatable {
     public var timeout: Duration
     /// Service paths (after the prefix) that carry files or long work, such as identity's
     /// spreadsheet imports, and the longer timeout they get.
-    public var longRequestPaths: [String]
+    public var longRequestPaths: PathPrefixes
     public var longRequestTimeout: Duration
 
     public init(name: String, prefix: String, baseURL: String, timeout: Duration,
@@ -19,13 +19,13 @@ public struct Upstream: Sendable, Equatable {
         self.prefix = prefix
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
-        self.longRequestPaths = longRequestPaths
+        self.longRequestPaths = PathPrefixes(longRequestPaths)
         self.longRequestTimeout = longRequestTimeout ?? timeout
     }
 
     /// The timeout for a request to `path` (the part after the gateway prefix).
     func timeout(for path: String) -> Duration {
-        PathPrefixes(longRequestPaths).matches(path) ? longRequestTimeout : timeout
+        longRequestPaths.matches(path) ? longRequestTimeout : timeout
     }
 }
 

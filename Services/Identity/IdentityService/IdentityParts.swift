@@ -33,7 +33,7 @@ struct IdentityParts: Sendable {
                         throttle: LoginThrottle(client: database, perAccount: identity.loginFailuresPerAccount,
                                                 perAddress: identity.loginFailuresPerAddress,
                                                 window: identity.loginFailureWindow, logger: logger),
-                        sessions: sessions, passwords: passwords, logger: logger)
+                        users: users, sessions: sessions, passwords: passwords, logger: logger)
         self.keys = keys
         rollover = YearEndRollover(client: database, logger: logger)
         audit = AuditController(client: database, logger: logger)

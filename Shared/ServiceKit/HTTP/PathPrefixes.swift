@@ -3,7 +3,7 @@ import Foundation
 /// A set of path prefixes compared segment by segment, the way routers see paths: empty
 /// segments are dropped and segments are percent-decoded, and a prefix covers its own path
 /// and what is below it, not every path that starts with the same letters.
-public struct PathPrefixes: Sendable {
+public struct PathPrefixes: Sendable, Equatable {
     let prefixes: [[String]]
 
     public init(_ prefixes: [String]) {

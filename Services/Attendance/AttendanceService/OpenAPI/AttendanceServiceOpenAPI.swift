@@ -15,5 +15,5 @@ enum AttendanceServiceOpenAPI {
 
     static let fragments: [String] = ProvisionOpenAPI.fragments + [RegistersOpenAPI.fragment]
 
-    static var document: String { OpenAPIDocument.merge(base, fragments: fragments) }
+    static let document = OpenAPIDocument.merge(base, fragments: fragments)
 }

@@ -16,5 +16,5 @@ enum IdentityServiceOpenAPI {
     static let fragments: [String] = [SessionsOpenAPI.fragment, AccountsOpenAPI.fragment, OrganisationsOpenAPI.fragment,
                                       RolloverOpenAPI.fragment] + featureFragments
 
-    static var document: String { OpenAPIDocument.merge(base, fragments: fragments) }
+    static let document = OpenAPIDocument.merge(base, fragments: fragments)
 }

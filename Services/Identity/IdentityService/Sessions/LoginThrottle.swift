@@ -33,8 +33,7 @@ struct LoginThrottle: Sendable {
         try await client.query("""
             INSERT INTO login_failure (subject) VALUES (\(Self.account(login))), (\(Self.address(address)))
             """, logger: logger)
-        // Keep the table small: old failures no longer count.
-        try await client.query("DELETE FROM login_failure WHERE failed_at < \(Date().addingTimeInterval(-window * 2))", logger: logger)
+        // Old failures no longer count; IdentityHousekeeping deletes them.
     }
 
     func clear(login: String) async throws {

@@ -9,6 +9,7 @@ struct SignIn: Sendable {
     let client: PostgresClient
     let hasher: PasswordHasher
     let throttle: LoginThrottle
+    let users: any UserRepository
     let sessions: Sessions
     let passwords: Passwords
     let logger: Logger
@@ -55,8 +56,7 @@ struct SignIn: Sendable {
             try await throttle.recordFailure(login: login, address: address)
             throw Self.refused
         }
-        guard let user = try await PostgresUserRepository(client: client, invitations: .init(activationLinkLifetime: 0), logger: logger)
-            .find(id) else { throw Self.refused }
+        guard let user = try await users.find(id) else { throw Self.refused }
         guard user.status == .active else {
             throw Problem(status: .forbidden, slug: "account-disabled", title: "Account disabled",
                           detail: "This account has been disabled. Ask your administrator.")
