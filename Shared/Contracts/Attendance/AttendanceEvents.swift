@@ -9,5 +9,8 @@ public enum AttendanceEvents {
         EventDescriptor(MarkChanged.self),
         EventDescriptor(RegisterCompleted.self),
         EventDescriptor(AbsenceProcessed.self),
+        EventDescriptor(RegisterOverdue.self),
+        EventDescriptor(ConsecutiveAbsencesAlert.self),
+        EventDescriptor(LowAttendanceAlert.self),
     ]
 }

@@ -25,6 +25,10 @@ extension AttendanceEvents {
         public var contribution: Int
         public var changedBy: UUID?
         public var version: Int64
+        /// A tutoring session's outcome (e.g. `tutor-absent`) and whether the tutor is paid for it;
+        /// absent for cohort lessons. Added within v1 (optional).
+        public var tutoringOutcome: String?
+        public var payable: Bool?
 
         public static var example: Self {
             Self(lessonId: UUID(uuidString: "4d3c2b1a-0f9e-4d8c-9b7a-6f5e4d3c2b1a")!,
@@ -39,7 +43,8 @@ extension AttendanceEvents {
 
         public init(lessonId: UUID, learnerId: UUID, placementId: UUID, providerId: UUID, schoolId: UUID, date: String,
                     startTime: String, markBefore: String, dfeCodeBefore: String?, contributionBefore: Int, mark: String,
-                    dfeCode: String?, contribution: Int, changedBy: UUID?, version: Int64) {
+                    dfeCode: String?, contribution: Int, changedBy: UUID?, version: Int64, tutoringOutcome: String? = nil,
+                    payable: Bool? = nil) {
             self.lessonId = lessonId
             self.learnerId = learnerId
             self.placementId = placementId
@@ -55,6 +60,8 @@ extension AttendanceEvents {
             self.contribution = contribution
             self.changedBy = changedBy
             self.version = version
+            self.tutoringOutcome = tutoringOutcome
+            self.payable = payable
         }
     }
 }

@@ -24,6 +24,10 @@ extension AttendanceEvents {
         public var contribution: Int
         public var markedBy: UUID?
         public var version: Int64
+        /// A tutoring session's outcome (e.g. `tutor-absent`) and whether the tutor is paid for it;
+        /// absent for cohort lessons. Added within v1 (optional).
+        public var tutoringOutcome: String?
+        public var payable: Bool?
 
         public static var example: Self {
             Self(lessonId: UUID(uuidString: "4d3c2b1a-0f9e-4d8c-9b7a-6f5e4d3c2b1a")!,
@@ -36,7 +40,8 @@ extension AttendanceEvents {
         }
 
         public init(lessonId: UUID, learnerId: UUID, placementId: UUID, providerId: UUID, schoolId: UUID, date: String,
-                    startTime: String, mark: String, dfeCode: String?, contribution: Int, markedBy: UUID?, version: Int64) {
+                    startTime: String, mark: String, dfeCode: String?, contribution: Int, markedBy: UUID?, version: Int64, tutoringOutcome: String? = nil,
+                    payable: Bool? = nil) {
             self.lessonId = lessonId
             self.learnerId = learnerId
             self.placementId = placementId
@@ -49,6 +54,8 @@ extension AttendanceEvents {
             self.contribution = contribution
             self.markedBy = markedBy
             self.version = version
+            self.tutoringOutcome = tutoringOutcome
+            self.payable = payable
         }
     }
 }

@@ -7,5 +7,6 @@ public enum IdentityEvents {
         EventDescriptor(LearnerRecorded.self),
         EventDescriptor(LearnerGroupChanged.self),
         EventDescriptor(AcademicYearRolledOver.self),
+        EventDescriptor(StaffMemberRecorded.self),
     ]
 }

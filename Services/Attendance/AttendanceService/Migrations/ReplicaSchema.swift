@@ -10,7 +10,7 @@ import Persistence
 /// row (`deleted`, with the version of the deletion) so an older copy arriving late cannot bring
 /// it back; its members and managers are removed.
 enum ReplicaSchema {
-    static let all: [Migration] = [identityReplica]
+    static let all: [Migration] = [identityReplica, learnerBackground]
 
     static let identityReplica = Migration(version: 100, name: "identity replica", statements: [
         """
@@ -76,5 +76,14 @@ enum ReplicaSchema {
         )
         """,
         "CREATE INDEX learner_group_manager_user ON learner_group_manager (user_id)",
+    ])
+
+    /// What the training-record filters need (LearnerRecorded gained these fields within v1).
+    /// Learners replicated before keep nulls until identity next publishes them.
+    static let learnerBackground = Migration(version: 101, name: "learner background for filters", statements: [
+        """
+        ALTER TABLE learner ADD COLUMN gender text, ADD COLUMN ethnicity_code text, ADD COLUMN sen_provision text,
+            ADD COLUMN in_care_of_local_authority text
+        """,
     ])
 }

@@ -51,19 +51,6 @@ extension Request {
     }
 }
 
-/// Reads a row's cells in order, for rows too wide for one tuple.
-struct RowReader {
-    private let row: PostgresRandomAccessRow
-    private var index = 0
-
-    init(_ row: PostgresRow) { self.row = row.makeRandomAccess() }
-
-    mutating func next<Value: PostgresDecodable>(_: Value.Type = Value.self) throws -> Value {
-        defer { index += 1 }
-        return try row[index].decode(Value.self)
-    }
-}
-
 /// Who manages provision: the coordinator's administrators and coordinators everywhere, and a
 /// provider's administrators for that provider's courses, cohorts and lessons.
 enum ProvisionAccess {

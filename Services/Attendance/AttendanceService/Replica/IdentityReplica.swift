@@ -52,14 +52,18 @@ enum IdentityReplica {
         }
         let rows = try await connection.query("""
             INSERT INTO learner AS stored (id, organisation_id, first_name, middle_names, last_name, date_of_birth, upn, uln,
-                                           year_group, tutor_group, left_on, version)
+                                           year_group, tutor_group, left_on, version, gender, ethnicity_code, sen_provision,
+                                           in_care_of_local_authority)
             VALUES (\(event.learnerId), \(event.organisationId), \(event.firstName), \(event.middleNames), \(event.lastName),
                     \(event.dateOfBirth)::date, \(event.upn), \(event.uln), \(event.yearGroup), \(event.tutorGroup),
-                    \(event.leftOn)::date, \(event.version))
+                    \(event.leftOn)::date, \(event.version), \(event.gender), \(event.ethnicityCode), \(event.senProvision),
+                    \(event.inCareOfLocalAuthority))
             ON CONFLICT (id) DO UPDATE SET organisation_id = excluded.organisation_id, first_name = excluded.first_name,
                 middle_names = excluded.middle_names, last_name = excluded.last_name, date_of_birth = excluded.date_of_birth,
                 upn = excluded.upn, uln = excluded.uln, year_group = excluded.year_group, tutor_group = excluded.tutor_group,
-                left_on = excluded.left_on, version = excluded.version, replicated_at = now()
+                left_on = excluded.left_on, version = excluded.version, gender = excluded.gender,
+                ethnicity_code = excluded.ethnicity_code, sen_provision = excluded.sen_provision,
+                in_care_of_local_authority = excluded.in_care_of_local_authority, replicated_at = now()
             WHERE stored.version < excluded.version
             RETURNING id
             """, logger: logger)

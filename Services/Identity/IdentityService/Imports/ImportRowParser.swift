@@ -65,7 +65,7 @@ struct ImportedLearner: Codable, Sendable, Equatable {
     func recorded(learnerId: UUID, organisationId: UUID) -> IdentityEvents.LearnerRecorded {
         .init(learnerId: learnerId, organisationId: organisationId, firstName: firstName, middleNames: middleNames,
               lastName: lastName, dateOfBirth: dateOfBirth, upn: upn, uln: uln, yearGroup: yearGroup, tutorGroup: tutorGroup,
-              leftOn: nil, version: 1)
+              leftOn: nil, version: 1, gender: gender?.rawValue, ethnicityCode: ethnicityCode)
     }
 }
 

@@ -41,7 +41,8 @@ struct Learner: ResponseEncodable, Codable, Sendable, Equatable {
     var recorded: IdentityEvents.LearnerRecorded {
         .init(learnerId: id, organisationId: organisationId, firstName: firstName, middleNames: middleNames, lastName: lastName,
               dateOfBirth: dateOfBirth, upn: upn, uln: uln, yearGroup: yearGroup, tutorGroup: tutorGroup, leftOn: leftOn,
-              version: version)
+              version: version, gender: gender?.rawValue, ethnicityCode: ethnicityCode,
+              senProvision: dutyOfCare.senProvision?.rawValue, inCareOfLocalAuthority: dutyOfCare.inCareOfLocalAuthority)
     }
 
     var displayName: String { "\(firstName) \(lastName)" }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Messaging
+import Persistence
 import PostgresNIO
 import ServiceKit
 
@@ -69,15 +70,22 @@ struct YearEndRollover: Sendable {
                     version = version + 1, updated_at = now()
                 WHERE organisation_id = \(organisation.id) AND left_on IS NULL AND year_group IS NOT NULL
                 RETURNING id, organisation_id, first_name, middle_names, last_name, date_of_birth::text, upn, uln,
-                          year_group, tutor_group, left_on::text, version
+                          year_group, tutor_group, left_on::text, version, gender, ethnicity_code, sen_provision,
+                          in_care_of_local_authority
                 """, logger: logger)
             var events: [EventEnvelope<IdentityEvents.LearnerRecorded>] = []
-            for try await (id, organisationId, first, middle, last, birth, upn, uln, yearGroup, tutorGroup, leftOn, version)
-                    in changed.decode((UUID, UUID, String, String?, String, String, String?, String?, Int?, String?, String?, Int64).self) {
+            for try await row in changed {
+                var cells = RowReader(row)
+                let id: UUID = try cells.next(), organisationId: UUID = try cells.next(), first: String = try cells.next()
+                let middle: String? = try cells.next(), last: String = try cells.next(), birth: String = try cells.next()
+                let upn: String? = try cells.next(), uln: String? = try cells.next(), yearGroup: Int? = try cells.next()
+                let tutorGroup: String? = try cells.next(), leftOn: String? = try cells.next(), version: Int64 = try cells.next()
+                let gender: String? = try cells.next(), ethnicity: String? = try cells.next(), sen: String? = try cells.next()
+                let inCare: String? = try cells.next()
                 events.append(EventEnvelope(correlationId: context.requestId, payload: .init(
                     learnerId: id, organisationId: organisationId, firstName: first, middleNames: middle, lastName: last,
                     dateOfBirth: birth, upn: upn, uln: uln, yearGroup: yearGroup, tutorGroup: tutorGroup, leftOn: leftOn,
-                    version: version)))
+                    version: version, gender: gender, ethnicityCode: ethnicity, senProvision: sen, inCareOfLocalAuthority: inCare)))
             }
             try await Outbox.add(contentsOf: events, on: connection, logger: logger)
 
