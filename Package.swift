@@ -141,7 +141,7 @@ let package = Package(
                       .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                       .product(name: "Crypto", package: "swift-crypto"),
                       .product(name: "JWTKit", package: "jwt-kit")])
-    + service("Attendance", library: "AttendanceService", executable: "attendance")
+    + service("Attendance", library: "AttendanceService", executable: "attendance", extra: ["Spreadsheets"])
     + service("Progression", library: "ProgressionService", executable: "progression")
     + service("Reporting", library: "ReportingService", executable: "reporting")
     + service("FileTransfer", library: "FileTransferService", executable: "filetransfer",

@@ -435,7 +435,14 @@ def consumer_queues(service):
 CONSUMER_QUEUES = {**consumer_queues("notifier"), **consumer_queues("attendance")}
 
 CONSUMER_BINDINGS = {
-    "notifier": ["identity.user-invited.v1", "identity.password-reset-requested.v1"],
+    "notifier": [
+        "identity.user-invited.v1",
+        "identity.password-reset-requested.v1",
+        "identity.staff-member-recorded.v1",
+        "attendance.consecutive-absences-alert.v1",
+        "attendance.low-attendance-alert.v1",
+        "attendance.register-overdue.v1",
+    ],
     "attendance": ["identity.organisation-recorded.v1", "identity.learner-recorded.v1", "identity.learner-group-changed.v1"],
 }
 

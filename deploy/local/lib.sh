@@ -92,6 +92,10 @@ service_env() {
     fi
     if [[ "$name" == attendance ]]; then
         echo "REGISTER_GRACE_MINUTES=${REGISTER_GRACE_MINUTES:-30}"
+        echo "REGISTER_OVERDUE_CHECK_SECONDS=${REGISTER_OVERDUE_CHECK_SECONDS:-60}"
+        echo "ALERT_CONSECUTIVE_ABSENCES=${ALERT_CONSECUTIVE_ABSENCES:-3}"
+        echo "ALERT_ATTENDANCE_THRESHOLD_PERCENT=${ALERT_ATTENDANCE_THRESHOLD_PERCENT:-90}"
+        echo "ALERT_MINIMUM_SESSIONS=${ALERT_MINIMUM_SESSIONS:-6}"
     fi
     if [[ "$name" == notifier ]]; then
         echo "MAIL_TRANSPORT=${MAIL_TRANSPORT:-file}"

@@ -13,16 +13,24 @@ struct AttendanceParts: Sendable {
     let placements: PostgresPlacementRepository
     let lessons: PostgresLessonRepository
     let registers: PostgresRegisterRepository
+    let trainingRecords: PostgresTrainingRecordRepository
+
+    /// Publishes RegisterOverdue for registers still incomplete after the grace period.
+    let overdueReminder: RegisterOverdueReminder
 
     /// `registerGrace`: how long after a lesson ends an incomplete register becomes overdue
-    /// (`REGISTER_GRACE_MINUTES` through AttendanceConfiguration, default 30).
-    init(database: PostgresClient, logger: Logger, registerGrace: TimeInterval = RegisterState.defaultGrace) {
+    /// (`REGISTER_GRACE_MINUTES` through AttendanceConfiguration, default 30); `alerts`: when absence
+    /// alerts and overdue reminders are raised (`ALERT_*`).
+    init(database: PostgresClient, logger: Logger, registerGrace: TimeInterval = RegisterState.defaultGrace,
+         alerts: AlertSettings = .init()) {
         self.database = database
         self.logger = logger
+        overdueReminder = RegisterOverdueReminder(client: database, grace: registerGrace, settings: alerts, logger: logger)
         courses = PostgresCourseRepository(client: database, logger: logger)
         placements = PostgresPlacementRepository(client: database, logger: logger)
         lessons = PostgresLessonRepository(client: database, logger: logger)
-        registers = PostgresRegisterRepository(client: database, logger: logger, grace: registerGrace)
+        trainingRecords = PostgresTrainingRecordRepository(client: database, logger: logger)
+        registers = PostgresRegisterRepository(client: database, logger: logger, grace: registerGrace, alerts: alerts)
     }
 
     func addRoutes(to router: Router<ServiceRequestContext>) {
@@ -30,6 +38,7 @@ struct AttendanceParts: Sendable {
         PlacementsController(placements: placements).addRoutes(to: router)
         LessonsController(lessons: lessons, courses: courses).addRoutes(to: router)
         RegistersController(registers: registers).addRoutes(to: router)
+        TrainingRecordsController(records: trainingRecords).addRoutes(to: router)
     }
 
     /// The events attendance consumes.

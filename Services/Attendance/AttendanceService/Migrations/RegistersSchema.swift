@@ -6,7 +6,7 @@ import Persistence
 /// marks. A `mark` row exists once a learner has been marked; `register` only remembers when the
 /// register was first completed, so "register completed" is published once.
 enum RegistersSchema {
-    static let all: [Migration] = [marks]
+    static let all: [Migration] = [marks, tutoringOutcomes]
 
     static let marks = Migration(version: 120, name: "registers and marks", statements: [
         """
@@ -40,6 +40,19 @@ enum RegistersSchema {
             completed_at timestamptz,
             completed_by uuid
         )
+        """,
+    ])
+
+    /// A tutoring session's outcome in STEPS's words, beside the CLM mark it maps to: it says
+    /// whether the tutor is paid, and an absence's reason helps the home school process it.
+    static let tutoringOutcomes = Migration(version: 121, name: "tutoring session outcomes", statements: [
+        """
+        ALTER TABLE mark
+            ADD COLUMN tutoring_outcome text CHECK (tutoring_outcome IN ('present', 'late', 'absent',
+                'unauthorised-cancellation', 'rescheduled', 'tutor-absent', 'authorised-cancellation', 'tutor-cancellation')),
+            ADD COLUMN absence_reason text,
+            ADD COLUMN outcome_note text,
+            ADD CONSTRAINT mark_absence_reason_only_when_absent CHECK (absence_reason IS NULL OR tutoring_outcome = 'absent')
         """,
     ])
 }

@@ -13,7 +13,7 @@ enum AttendanceServiceOpenAPI {
     }
     """
 
-    static let fragments: [String] = ProvisionOpenAPI.fragments + [RegistersOpenAPI.fragment]
+    static let fragments: [String] = ProvisionOpenAPI.fragments + [RegistersOpenAPI.fragment, TrainingRecordsOpenAPI.fragment]
 
     static let document = OpenAPIDocument.merge(base, fragments: fragments)
 }

@@ -21,6 +21,20 @@ struct RegisterLine: Codable, Sendable, Equatable {
     var note: String?
     var markedAt: Date?
     var version: Int64?
+    /// A tutoring session's outcome in STEPS's words, whether the tutor is paid for it, and for
+    /// Absent the reason and free-text note (nil on cohort lessons and before an outcome is recorded).
+    var outcome: TutoringOutcome? = nil
+    var outcomeLabel: String? = nil
+    var payable: Bool? = nil
+    var absenceReason: TutoringAbsenceReason? = nil
+    var absenceReasonLabel: String? = nil
+    var outcomeNote: String? = nil
+
+    /// The recorded outcome, as stored (nil if none).
+    var tutoring: TutoringAttendance? {
+        guard let outcome else { return nil }
+        return try? TutoringAttendance(outcome: outcome, reason: absenceReason, note: outcomeNote)
+    }
 }
 
 /// A lesson's register as the caller sees it: the lines of the learners in their scope; the counts
@@ -111,6 +125,8 @@ struct MarkInput: Sendable, Equatable {
     var note: String??
     /// The request path of the entry, e.g. `marks[2]`, for problems.
     var field: String
+    /// A tutoring session's outcome, when recorded as one (the mark is the outcome's mark).
+    var tutoring: TutoringAttendance? = nil
 }
 
 /// One entry of `PUT /lessons/{id}/register/marks` (and of "all present" exceptions).

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Messaging
+import Persistence
 import PostgresNIO
 import ServiceKit
 
@@ -30,6 +31,8 @@ struct PostgresRegisterRepository: Sendable {
     let logger: Logger
     /// Grace after a lesson ends before its incomplete register is overdue.
     let grace: TimeInterval
+    /// Absence alerts raised with the marks (`AbsenceAlerts`).
+    var alerts = AlertSettings()
 
     // MARK: Reading
 
@@ -70,7 +73,7 @@ struct PostgresRegisterRepository: Sendable {
             SELECT * FROM (
                 SELECT DISTINCT ON (ll.learner_id) ll.learner_id, ll.placement_id, ln.first_name, ln.last_name, ln.organisation_id,
                        so.name, p.arranged_by, m.mark, m.dfe_code, COALESCE(m.contribution, 0)::int, m.note, m.marked_at, m.version,
-                       (\(scope, placement: "p")) AS visible
+                       m.tutoring_outcome, m.absence_reason, m.outcome_note, (\(scope, placement: "p")) AS visible
                 FROM lesson_learner ll JOIN placement p ON p.id = ll.placement_id JOIN learner ln ON ln.id = ll.learner_id
                 LEFT JOIN organisation so ON so.id = ln.organisation_id
                 LEFT JOIN mark m ON m.lesson_id = ll.lesson_id AND m.learner_id = ll.learner_id
@@ -86,12 +89,16 @@ struct PostgresRegisterRepository: Sendable {
             let arrangement = PlacementArrangement(rawValue: try cells.next(String.self)) ?? .localAuthority
             let mark = try cells.next(String?.self).flatMap(Mark.init(rawValue:))
             let code: String? = try cells.next(), contribution: Int = try cells.next(), note: String? = try cells.next()
-            let markedAt: Date? = try cells.next(), version: Int64? = try cells.next(), visible: Bool = try cells.next()
+            let markedAt: Date? = try cells.next(), version: Int64? = try cells.next()
+            let outcome = try cells.next(String?.self).flatMap(TutoringOutcome.init(rawValue:))
+            let reason = try cells.next(String?.self).flatMap(TutoringAbsenceReason.init(rawValue:))
+            let outcomeNote: String? = try cells.next(), visible: Bool = try cells.next()
             result.append((RegisterLine(
                 learnerId: learnerId, placementId: placementId, firstName: firstName, lastName: lastName, schoolId: schoolId,
                 schoolName: schoolName, arrangement: arrangement, mark: mark, code: code,
                 codeMeaning: code.flatMap { AttendanceCode(code: $0) }?.meaning, contribution: contribution, note: note,
-                markedAt: markedAt, version: version), visible))
+                markedAt: markedAt, version: version, outcome: outcome, outcomeLabel: outcome?.label, payable: outcome?.isPayable,
+                absenceReason: reason, absenceReasonLabel: reason?.label, outcomeNote: outcomeNote), visible))
         }
         return result
     }
@@ -197,6 +204,8 @@ struct PostgresRegisterRepository: Sendable {
                 written += try await Self.mark(batch.lessonId, batch.inputs, allPresent: false, by: marker, now: now,
                                                on: connection, logger: logger)
             }
+            try await AbsenceAlerts(settings: alerts).raise(afterMarking: batches.map(\.lessonId), now: now,
+                                                            correlationId: marker.change.requestId, on: connection, logger: logger)
             return written
         }
     }
@@ -206,7 +215,11 @@ struct PostgresRegisterRepository: Sendable {
     @discardableResult
     func allPresent(_ lessonId: UUID, exceptions: [MarkInput], by marker: Marker, now: Date = Date()) async throws -> Int {
         try await client.transaction(logger: logger) { connection in
-            try await Self.mark(lessonId, exceptions, allPresent: true, by: marker, now: now, on: connection, logger: logger)
+            let written = try await Self.mark(lessonId, exceptions, allPresent: true, by: marker, now: now, on: connection,
+                                              logger: logger)
+            try await AbsenceAlerts(settings: alerts).raise(afterMarking: [lessonId], now: now,
+                                                            correlationId: marker.change.requestId, on: connection, logger: logger)
+            return written
         }
     }
 
@@ -218,6 +231,10 @@ struct PostgresRegisterRepository: Sendable {
         }
         guard lesson.status == .scheduled else {
             throw Problem(status: .conflict, slug: "lesson-cancelled", detail: "The lesson was cancelled, so it has no register.")
+        }
+        if lesson.kind != .tutoring, requested.contains(where: { $0.tutoring != nil }) {
+            throw Problem(status: .conflict, slug: "not-a-tutoring-session",
+                          detail: "Outcomes are recorded for tutoring sessions; mark a cohort lesson's register with marks.")
         }
         do {
             try MarkingWindow.check(lessonStartsAt: lesson.startsAt, now: now)
@@ -280,26 +297,42 @@ struct PostgresRegisterRepository: Sendable {
                               errors: [.init(field: "\(input.field).contribution", message: "Schools do not set contribution.")])
             }
             let note: String? = input.note ?? line.note
-            if line.mark == input.mark, line.code == code?.code, line.contribution == contribution, line.note == note { continue }
+            let tutoring = input.tutoring ?? Self.keptOutcome(line.tutoring, newMark: input.mark)
+            if line.mark == input.mark, line.code == code?.code, line.contribution == contribution, line.note == note,
+               line.tutoring == tutoring { continue }
             try await write(line: line, lesson: lesson, mark: input.mark, code: code, contribution: contribution, note: note,
-                            by: marker, on: connection, logger: logger)
+                            tutoring: tutoring, by: marker, on: connection, logger: logger)
             written += 1
         }
         try await completeIfDone(lesson, by: marker, on: connection, logger: logger)
         return written
     }
 
+    /// A recorded tutoring outcome stays while the mark still says the same thing (a school processing
+    /// an Absent into authorised keeps "Absent", and with it the tutor's pay); a mark that contradicts
+    /// it (the coordinator marking an Absent learner present) drops it.
+    static func keptOutcome(_ current: TutoringAttendance?, newMark: Mark) -> TutoringAttendance? {
+        guard let current else { return nil }
+        if current.mark == newMark { return current }
+        if current.mark == .unexplainedAbsence, newMark.isProcessedAbsence { return current }
+        return nil
+    }
+
     private static func write(line: RegisterLine, lesson: Lesson, mark: Mark, code: AttendanceCode?, contribution: Int,
-                              note: String?, by marker: Marker, on connection: PostgresConnection, logger: Logger) async throws {
+                              note: String?, tutoring: TutoringAttendance?, by marker: Marker, on connection: PostgresConnection,
+                              logger: Logger) async throws {
         let context = marker.change
         let processes = mark.isProcessedAbsence && line.mark != mark
         let version = try await connection.query("""
-            INSERT INTO mark (lesson_id, learner_id, placement_id, mark, dfe_code, contribution, note, marked_by, processed_by, processed_at)
+            INSERT INTO mark (lesson_id, learner_id, placement_id, mark, dfe_code, contribution, note, marked_by, processed_by, processed_at,
+                              tutoring_outcome, absence_reason, outcome_note)
             VALUES (\(lesson.id), \(line.learnerId), \(line.placementId), \(mark.rawValue), \(code?.code), \(Int16(contribution)),
                     \(note), \(context.actorUserId), \(processes ? context.actorUserId : nil),
-                    \(processes ? Date() : nil))
+                    \(processes ? Date() : nil), \(tutoring?.outcome.rawValue), \(tutoring?.reason?.rawValue), \(tutoring?.note))
             ON CONFLICT (lesson_id, learner_id) DO UPDATE SET
                 mark = EXCLUDED.mark, dfe_code = EXCLUDED.dfe_code, contribution = EXCLUDED.contribution, note = EXCLUDED.note,
+                tutoring_outcome = EXCLUDED.tutoring_outcome, absence_reason = EXCLUDED.absence_reason,
+                outcome_note = EXCLUDED.outcome_note,
                 marked_by = EXCLUDED.marked_by, marked_at = now(),
                 processed_by = COALESCE(EXCLUDED.processed_by, mark.processed_by),
                 processed_at = COALESCE(EXCLUDED.processed_at, mark.processed_at),
@@ -313,6 +346,9 @@ struct PostgresRegisterRepository: Sendable {
         changes.record("dfeCode", line.code, code?.code)
         changes.record("contribution", line.mark == nil ? nil : line.contribution, contribution)
         changes.record("note", line.note, note)
+        changes.record("tutoringOutcome", line.outcome?.rawValue, tutoring?.outcome.rawValue)
+        changes.record("absenceReason", line.absenceReason?.rawValue, tutoring?.reason?.rawValue)
+        changes.record("outcomeNote", line.outcomeNote, tutoring?.note)
         try await AuditLog.record(line.mark == nil ? "mark.recorded" : "mark.changed", subjectType: "mark",
                                   subjectId: line.learnerId, organisationId: line.schoolId, changes: changes, by: context,
                                   on: connection, logger: logger)
@@ -321,13 +357,15 @@ struct PostgresRegisterRepository: Sendable {
                 lessonId: lesson.id, learnerId: line.learnerId, placementId: line.placementId, providerId: lesson.providerId,
                 schoolId: line.schoolId, date: lesson.date, startTime: lesson.start, markBefore: before.rawValue,
                 dfeCodeBefore: line.code, contributionBefore: line.contribution, mark: mark.rawValue, dfeCode: code?.code,
-                contribution: contribution, changedBy: context.actorUserId, version: version),
+                contribution: contribution, changedBy: context.actorUserId, version: version,
+                tutoringOutcome: tutoring?.outcome.rawValue, payable: tutoring?.isPayable),
                 correlationId: context.requestId, on: connection, logger: logger)
         } else {
             try await Outbox.add(AttendanceEvents.MarkRecorded(
                 lessonId: lesson.id, learnerId: line.learnerId, placementId: line.placementId, providerId: lesson.providerId,
                 schoolId: line.schoolId, date: lesson.date, startTime: lesson.start, mark: mark.rawValue, dfeCode: code?.code,
-                contribution: contribution, markedBy: context.actorUserId, version: version),
+                contribution: contribution, markedBy: context.actorUserId, version: version,
+                tutoringOutcome: tutoring?.outcome.rawValue, payable: tutoring?.isPayable),
                 correlationId: context.requestId, on: connection, logger: logger)
         }
         if processes {

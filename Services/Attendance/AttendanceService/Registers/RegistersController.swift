@@ -39,6 +39,15 @@ struct RegistersController: Sendable {
             try await registers.mark([(lessonId, inputs)], by: Marker(principal, change: context.change))
             return try await registers.register(of: lessonId, in: AttendanceScope(principal))
         }
+        // As marking (same callers and rules): a tutoring session's outcomes in STEPS's words, each becoming
+        // its CLM mark; a cohort lesson is 409.
+        router.put("lessons/:id/register/outcomes") { request, context -> Register in
+            let principal = try Self.requireMarker(context)
+            let lessonId = try context.parameters.requireID()
+            let inputs = try await request.decodeJSON(as: TutoringOutcomes.self, context: context).inputs()
+            try await registers.mark([(lessonId, inputs)], by: Marker(principal, change: context.change))
+            return try await registers.register(of: lessonId, in: AttendanceScope(principal))
+        }
         // As marking: everyone on the register without a mark becomes present, except the exceptions.
         router.post("lessons/:id/register/all-present") { request, context -> Register in
             let principal = try Self.requireMarker(context)

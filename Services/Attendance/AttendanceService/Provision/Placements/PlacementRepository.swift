@@ -1,8 +1,8 @@
-import Persistence
 import Contracts
 import Foundation
 import Logging
 import Messaging
+import Persistence
 import PostgresNIO
 import ServiceKit
 
@@ -217,10 +217,8 @@ extension PostgresQuery.StringInterpolation {
             appendInterpolation(status.rawValue)
         }
         if let surname = filter.surname?.trimmingCharacters(in: .whitespaces), !surname.isEmpty {
-            let escaped = surname.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_")
             appendLiteral(" AND l.last_name ILIKE ")
-            appendInterpolation(escaped + "%")
+            appendInterpolation(SearchPattern.escape(surname) + "%")
         }
         if let from = filter.startFrom {
             appendLiteral(" AND p.start_date >= ")
