@@ -68,20 +68,23 @@ wait_ready() {
     lb_die "$name did not answer 200 on http://127.0.0.1:$port/health/ready within ${READY_TIMEOUT_SECONDS}s (log above: $LOG_DIR/$name.log)"
 }
 
-# Demo data: organisations, users and learners to click through. Runs only if the identity
-# executable offers the `seed-demo` command.
+# Demo data: identity's organisations, users and learners, then attendance's courses, placements,
+# lessons and marked registers (which waits for identity's learners to reach it through the
+# broker). Each service seeds only if its executable offers the `seed-demo` command.
 seed_demo_data() {
-    local env_lines=() line
-    while IFS= read -r line; do env_lines+=("$line"); done < <(service_env identity)
-    local help
-    help="$(timeout 10 env "${env_lines[@]}" "$BIN/identity" --help </dev/null 2>&1 || true)"
-    if ! grep -q 'seed-demo' <<<"$help"; then
-        lb_log "no demo data: this identity build has no seed-demo command"
-        return 0
-    fi
-    lb_log "seeding demo data (identity seed-demo)"
-    # Demo data is refused unless asked for explicitly, so production configuration can never seed it.
-    env "${env_lines[@]}" LEARNBRIDGE_DEMO_DATA=yes "$BIN/identity" seed-demo </dev/null
+    local name env_lines line help
+    for name in identity attendance; do
+        env_lines=()
+        while IFS= read -r line; do env_lines+=("$line"); done < <(service_env "$name")
+        help="$(timeout 10 env "${env_lines[@]}" "$BIN/$name" --help </dev/null 2>&1 || true)"
+        if ! grep -q 'seed-demo' <<<"$help"; then
+            lb_log "no $name demo data: this build has no seed-demo command"
+            continue
+        fi
+        lb_log "seeding demo data ($name seed-demo)"
+        # Demo data is refused unless asked for explicitly, so production configuration can never seed it.
+        env "${env_lines[@]}" LEARNBRIDGE_DEMO_DATA=yes "$BIN/$name" seed-demo </dev/null
+    done
 }
 
 for name in "${LB_SERVICES[@]}"; do

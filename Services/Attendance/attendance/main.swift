@@ -8,6 +8,6 @@ do {
     fatalError("attendance: configuration error: \(error)")
 }
 
-await ServiceMain.run(service: "attendance", defaultPort: 8082) { configuration in
+await ServiceMain.run(service: "attendance", defaultPort: 8082, commands: AttendanceCommands.all(attendance: attendance)) { configuration in
     try await buildApplication(configuration, attendance: attendance)
 }

@@ -28,7 +28,7 @@ public struct IdentityConfiguration: Sendable {
         configuration.signingKeySeed = env.optionalString("IDENTITY_SIGNING_KEY")
         configuration.accessTokenLifetime = TimeInterval(try env.int("ACCESS_TOKEN_LIFETIME_SECONDS", default: 900))
         configuration.bcryptCost = UInt8(clamping: try env.int("BCRYPT_COST", default: 12))
-        configuration.allowDemoData = env.string("LEARNBRIDGE_DEMO_DATA", default: "no") == "yes"
+        configuration.allowDemoData = DemoDataGuard.isAllowed(env)
         return configuration
     }
 }

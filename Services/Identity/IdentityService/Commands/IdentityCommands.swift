@@ -28,9 +28,7 @@ public enum IdentityCommands {
             ServiceCommand(name: "seed-demo",
                            summary: "local demo data: organisations, users of every role, learners (needs LEARNBRIDGE_DEMO_DATA=yes)") {
                 configuration, _ in
-                guard identity.allowDemoData else {
-                    throw CommandError("demo data is for local runs only; set LEARNBRIDGE_DEMO_DATA=yes to allow it")
-                }
+                try DemoDataGuard.check(allowed: identity.allowDemoData)
                 try await withParts(configuration, identity) { parts, hasher, client, logger in
                     let accounts = try await DemoData(parts: parts, hasher: hasher, client: client, logger: logger).seed()
                     print("Demo accounts (password: \(DemoData.password)), sign in at POST /api/identity/login:")
@@ -58,30 +56,3 @@ public enum IdentityCommands {
     }
 }
 
-/// `--name value` pairs, with the missing and unknown ones named.
-struct CommandOptions {
-    private var values: [String: String] = [:]
-
-    init(_ arguments: [String], required: [String], optional: [String] = []) throws {
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            guard argument.hasPrefix("--"), index + 1 < arguments.count else {
-                throw CommandError("expected --name value pairs, got \(argument)")
-            }
-            let name = String(argument.dropFirst(2))
-            guard required.contains(name) || optional.contains(name) else { throw CommandError("unknown option --\(name)") }
-            values[name] = arguments[index + 1]
-            index += 2
-        }
-        let missing = required.filter { values[$0] == nil }
-        if !missing.isEmpty { throw CommandError("missing " + missing.map { "--\($0)" }.joined(separator: ", ")) }
-    }
-
-    subscript(name: String) -> String? { values[name] }
-}
-
-struct CommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
