@@ -27,6 +27,15 @@ import TestSupport
                 var upns: [String] = []
                 for try await upn in try await database.client.query("SELECT upn FROM learner").decode(String.self) { upns.append(upn) }
                 #expect(upns.allSatisfy { (try? UPN($0)) != nil })
+                // Every demo user (and the bootstrapped coordinator) is published as active staff, so the
+                // notifier can email them: the last event per user says active.
+                let activeStaff = try await database.count("""
+                    SELECT count(DISTINCT body::jsonb->'payload'->>'userId')::int FROM outbox
+                    WHERE message_type = 'identity.staff-member-recorded.v1' AND (body::jsonb->'payload'->>'active')::boolean
+                    """)
+                let allStaff = try await database.count(
+                    "SELECT count(*)::int FROM outbox WHERE message_type = 'identity.staff-member-recorded.v1'")
+                #expect(activeStaff == 10, "\(activeStaff) active of \(allStaff) staff events")
 
                 let harness = IdentityHarness(client: client, database: database, coordinatorId: UUID())
                 for account in accounts {

@@ -27,6 +27,7 @@ struct Invitations: Sendable {
             """, logger: logger)
         guard let account = try await PostgresUserRepository.decode(rows).first else { throw Problem.conflict("The user was not saved.") }
         try await sendActivation(to: account, by: context, on: connection, logger: logger)
+        try await StaffMemberEvents.recorded(id, correlationId: context.requestId, on: connection, logger: logger)
         var changes = AuditChanges()
         changes.note("email", user.email)
         changes.note("roles", user.roles.map(\.rawValue).joined(separator: ","))

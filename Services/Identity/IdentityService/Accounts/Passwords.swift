@@ -110,6 +110,10 @@ struct Passwords: Sendable {
             try await Sessions.revokeAll(userId: user.id, on: connection, logger: logger)
             try await AuditLog.record(action, subjectType: "user", subjectId: user.id, organisationId: user.organisationId,
                                       by: ChangeContext(actorUserId: user.id, requestId: nil), on: connection, logger: logger)
+            // Activation makes the account active: the notifier may now email it.
+            if user.status == .invited {
+                try await StaffMemberEvents.recorded(user.id, correlationId: nil, on: connection, logger: logger)
+            }
         }
     }
 }

@@ -131,6 +131,7 @@ struct PostgresUserRepository: UserRepository {
                          after.roles.map(\.rawValue).sorted().joined(separator: ","))
             try await AuditLog.record("user.updated", subjectType: "user", subjectId: id, organisationId: after.organisationId,
                                       changes: audit, by: context, on: connection, logger: logger)
+            try await StaffMemberEvents.recorded(id, correlationId: context.requestId, on: connection, logger: logger)
             return after
         }
     }
@@ -152,6 +153,7 @@ struct PostgresUserRepository: UserRepository {
             try await AuditLog.record(disabled ? "user.disabled" : "user.enabled", subjectType: "user", subjectId: id,
                                       organisationId: after.organisationId, changes: audit, by: context,
                                       on: connection, logger: logger)
+            try await StaffMemberEvents.recorded(id, correlationId: context.requestId, on: connection, logger: logger)
             return after
         }
     }

@@ -45,9 +45,7 @@ struct CoordinatorBootstrap: Sendable {
         if let password {
             try parts.passwords.check(password, for: account)
             let hash = try await hasher.hash(password)
-            try await client.query("""
-                UPDATE user_account SET password_hash = \(hash), status = 'active', activated_at = now() WHERE id = \(account.id)
-                """, logger: logger)
+            try await CommandActivation.activate(account.id, passwordHash: hash, client: client, logger: logger)
             account.status = .active
         }
         return Outcome(organisation: organisation, administrator: account, created: true)

@@ -77,9 +77,7 @@ struct DemoData: Sendable {
         _ = user.normalise()
         let account = try await parts.users.invite([user], into: organisation, by: .system)[0]
         let hash = try await hasher.hash(Self.password)
-        try await client.query("""
-            UPDATE user_account SET password_hash = \(hash), status = 'active', activated_at = now() WHERE id = \(account.id)
-            """, logger: logger)
+        try await CommandActivation.activate(account.id, passwordHash: hash, client: client, logger: logger)
         return Account(email: email, role: roles.map(\.rawValue).joined(separator: ", "), organisation: organisation.name)
     }
 

@@ -99,4 +99,11 @@ enum AccountsSchema {
         """,
         "CREATE INDEX login_failure_subject ON login_failure (subject, failed_at)",
     ])
+
+    // StaffMemberRecorded carries a version that only grows per user, so the notifier's
+    // directory keeps the newest copy whatever order events arrive in. Every published write
+    // bumps it; existing users start at 0 and become 1 at their next change.
+    static let staffVersions = Migration(version: 102, name: "staff member versions", statements: [
+        "ALTER TABLE user_account ADD COLUMN version bigint NOT NULL DEFAULT 0",
+    ])
 }

@@ -7,6 +7,7 @@ public enum IdentityServiceMigrations {
     public static let all: [Migration] = MessagingMigrations.all + [
         AccountsSchema.organisationsAndUsers,
         AccountsSchema.credentials,
+        AccountsSchema.staffVersions,
         LearnersSchema.learners,
         LearnersSchema.groups,
         ImportsSchema.imports,

@@ -6,6 +6,12 @@ import PostgresNIO
 public enum EmailKind: String, Sendable, CaseIterable {
     case activation
     case passwordReset = "password-reset"
+    case consecutiveAbsencesAlert = "consecutive-absences-alert"
+    case lowAttendanceAlert = "low-attendance-alert"
+    case registerOverdue = "register-overdue"
+
+    /// Activation and reset links go to one person per event; alerts and reminders to several.
+    var hasOneRecipientPerEvent: Bool { self == .activation || self == .passwordReset }
 }
 
 /// One email as the delivery log holds it until it is sent.
@@ -21,11 +27,20 @@ struct LoggedEmail: Sendable {
     var html: String?
     var createdAt: Date
     var attempts: Int
+
+    /// The event's id, and for an event emailed to several people the row's too: each copy
+    /// is its own message, and a resend of one copy keeps its Message-ID.
+    var messageIdLocalPart: String {
+        let event = eventId.uuidString.lowercased()
+        if let kind = EmailKind(rawValue: kind), kind.hasOneRecipientPerEvent { return event }
+        return "\(event).\(id.uuidString.lowercased())"
+    }
 }
 
 /// The `notification` table: one row per email an event asked for, keyed by the event's
-/// message id so that a redelivered event (even one the inbox has forgotten) never asks
-/// twice. A row is `pending` until it is `sent`, or `failed` after its last attempt.
+/// message id and the recipient so that a redelivered event (even one the inbox has
+/// forgotten) never asks twice. A row is `pending` until it is `sent`, or `failed` after
+/// its last attempt.
 enum DeliveryLog {
     /// Records the email an event asks for, in the caller's (the inbox's) transaction.
     static func record(eventId: UUID, kind: EmailKind, to recipient: EmailMessage.Mailbox, content: EmailTemplates.Content,
@@ -34,7 +49,7 @@ enum DeliveryLog {
             INSERT INTO notification (message_id, kind, recipient, recipient_name, subject, text_body, html_body)
             VALUES (\(eventId), \(kind.rawValue), \(recipient.address), \(recipient.name), \(content.subject),
                     \(content.plainText), \(content.html))
-            ON CONFLICT (message_id) DO NOTHING
+            ON CONFLICT (message_id, recipient) DO NOTHING
             """, logger: logger)
     }
 
@@ -45,7 +60,7 @@ enum DeliveryLog {
         try await connection.query("""
             INSERT INTO notification (message_id, kind, recipient, status, last_error, failed_at)
             VALUES (\(eventId), \(kind.rawValue), \(recipient), 'failed', \(reason), now())
-            ON CONFLICT (message_id) DO NOTHING
+            ON CONFLICT (message_id, recipient) DO NOTHING
             """, logger: logger)
     }
 

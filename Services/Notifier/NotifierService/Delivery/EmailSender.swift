@@ -135,7 +135,7 @@ public struct EmailSender: Service {
             message = try EmailMessage(
                 from: from, to: EmailMessage.Mailbox(name: email.recipientName, address: email.recipient),
                 subject: email.subject, plainText: plainText, html: html,
-                messageId: "\(email.eventId.uuidString.lowercased())@\(from.domain)", date: email.createdAt)
+                messageId: "\(email.messageIdLocalPart)@\(from.domain)", date: email.createdAt)
         } catch {
             try await DeliveryLog.markFailed(email.id, attempts: email.attempts, error: "\(error)", on: connection, logger: logger)
             counter("learnbridge_emails_failed_total", email.kind).increment()

@@ -8,6 +8,12 @@ enum EmailTemplateText {
         ("activation.html", activationHTML),
         ("password-reset.txt", passwordResetText),
         ("password-reset.html", passwordResetHTML),
+        ("consecutive-absences-alert.txt", consecutiveAbsencesAlertText),
+        ("consecutive-absences-alert.html", consecutiveAbsencesAlertHTML),
+        ("low-attendance-alert.txt", lowAttendanceAlertText),
+        ("low-attendance-alert.html", lowAttendanceAlertHTML),
+        ("register-overdue.txt", registerOverdueText),
+        ("register-overdue.html", registerOverdueHTML),
     ]
 
     static let layout = """
@@ -84,6 +90,120 @@ enum EmailTemplateText {
         <p>If the button does not work, copy this link into your browser:<br><a href="{{link}}">{{link}}</a></p>
         <p>The link works once and expires on {{expiry}} (UK time).</p>
         <p>If you did not ask for this, you can ignore this email: your password has not changed.</p>
+        {{/content}}
+        {{/layout}}
+        """
+
+    // Alerts name the learner by initials only: an email can be forwarded or misaddressed,
+    // and the training record behind the sign-in has the rest.
+
+    static let consecutiveAbsencesAlertText = """
+        {{% CONTENT_TYPE: TEXT }}
+        Hello {{firstName}},
+
+        The learner with initials {{initials}} has been absent from their last {{count}} sessions in a row at {{providerName}}{{#courseTitle}} ({{courseTitle}}){{/courseTitle}}:
+
+        {{#absences}}
+        - {{date}} at {{time}}: {{mark}}
+        {{/absences}}
+
+        To see the learner's training record, sign in to Learnbridge and open:
+
+        {{link}}
+
+        You are receiving this {{reason}}. The email gives the learner's initials only.
+
+        Learnbridge
+
+        """
+
+    static let consecutiveAbsencesAlertHTML = """
+        {{<layout}}
+        {{$content}}
+        <p>Hello {{firstName}},</p>
+        <p>The learner with initials <strong>{{initials}}</strong> has been absent from their last {{count}} sessions in a row at {{providerName}}{{#courseTitle}} ({{courseTitle}}){{/courseTitle}}:</p>
+        <ul>
+        {{#absences}}
+        <li>{{date}} at {{time}}: {{mark}}</li>
+        {{/absences}}
+        </ul>
+        <p><a href="{{link}}" style="\(button)">Open the training record</a></p>
+        <p>If the button does not work, copy this link into your browser:<br><a href="{{link}}">{{link}}</a></p>
+        <p style="font-size:14px;color:#52606d;">You are receiving this {{reason}}. The email gives the learner's initials only.</p>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let lowAttendanceAlertText = """
+        {{% CONTENT_TYPE: TEXT }}
+        Hello {{firstName}},
+
+        The attendance of the learner with initials {{initials}} at {{providerName}}{{#courseTitle}} ({{courseTitle}}){{/courseTitle}} was {{percent}} over the four weeks from {{windowStart}} to {{windowEnd}} ({{attended}} of {{counted}} sessions attended), below the threshold of {{threshold}}.
+        {{#hasAbsences}}
+
+        The absences in those four weeks:
+
+        {{#absences}}
+        - {{date}} at {{time}}: {{mark}}
+        {{/absences}}
+        {{/hasAbsences}}
+
+        To see the learner's training record, sign in to Learnbridge and open:
+
+        {{link}}
+
+        You are receiving this {{reason}}. The email gives the learner's initials only.
+
+        Learnbridge
+
+        """
+
+    static let lowAttendanceAlertHTML = """
+        {{<layout}}
+        {{$content}}
+        <p>Hello {{firstName}},</p>
+        <p>The attendance of the learner with initials <strong>{{initials}}</strong> at {{providerName}}{{#courseTitle}} ({{courseTitle}}){{/courseTitle}} was <strong>{{percent}}</strong> over the four weeks from {{windowStart}} to {{windowEnd}} ({{attended}} of {{counted}} sessions attended), below the threshold of {{threshold}}.</p>
+        {{#hasAbsences}}
+        <p>The absences in those four weeks:</p>
+        <ul>
+        {{#absences}}
+        <li>{{date}} at {{time}}: {{mark}}</li>
+        {{/absences}}
+        </ul>
+        {{/hasAbsences}}
+        <p><a href="{{link}}" style="\(button)">Open the training record</a></p>
+        <p>If the button does not work, copy this link into your browser:<br><a href="{{link}}">{{link}}</a></p>
+        <p style="font-size:14px;color:#52606d;">You are receiving this {{reason}}. The email gives the learner's initials only.</p>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let registerOverdueText = """
+        {{% CONTENT_TYPE: TEXT }}
+        Hello {{firstName}},
+
+        The register for {{lesson}} on {{date}}, {{startTime}} to {{endTime}}, is not complete: {{marked}} of {{learners}} learners have a mark. Schools rely on it to know where their learners were. To complete it, open:
+
+        {{link}}
+        {{^toTutor}}
+
+        No tutor who can receive email is named for this lesson, so this reminder goes to your organisation's administrators and coordinators.
+        {{/toTutor}}
+
+        Learnbridge
+
+        """
+
+    static let registerOverdueHTML = """
+        {{<layout}}
+        {{$content}}
+        <p>Hello {{firstName}},</p>
+        <p>The register for {{lesson}} on {{date}}, {{startTime}} to {{endTime}}, is not complete: {{marked}} of {{learners}} learners have a mark. Schools rely on it to know where their learners were.</p>
+        <p><a href="{{link}}" style="\(button)">Complete the register</a></p>
+        <p>If the button does not work, copy this link into your browser:<br><a href="{{link}}">{{link}}</a></p>
+        {{^toTutor}}
+        <p>No tutor who can receive email is named for this lesson, so this reminder goes to your organisation's administrators and coordinators.</p>
+        {{/toTutor}}
         {{/content}}
         {{/layout}}
         """

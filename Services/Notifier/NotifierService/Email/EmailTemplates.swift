@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import Mustache
 
@@ -42,12 +43,83 @@ public struct EmailTemplates: Sendable {
         ])
     }
 
-    private func render(_ name: String, subject: String, values: [String: String]) -> Content {
+    /// A value a `{{#section}}` shows only when present: Mustache counts "" as present.
+    private static func optional(_ value: String?) -> Any { value.map { $0 as Any } ?? false }
+
+    /// "3 absences in a row" to a safeguarding lead or the coordinator; the learner by initials only.
+    public func consecutiveAbsencesAlert(_ alert: AttendanceEvents.ConsecutiveAbsencesAlert, firstName: String,
+                                         reason: String, link: String) -> Content {
+        render("consecutive-absences-alert",
+               subject: "Attendance alert: \(alert.absences.count) absences in a row at \(alert.providerName)", values: [
+                   "firstName": firstName, "initials": alert.learnerInitials, "count": "\(alert.absences.count)",
+                   "providerName": alert.providerName, "courseTitle": Self.optional(alert.courseTitle),
+                   "absences": Self.absences(alert.absences), "reason": reason, "link": link,
+               ])
+    }
+
+    /// Attendance over four weeks below the threshold; the learner by initials only.
+    public func lowAttendanceAlert(_ alert: AttendanceEvents.LowAttendanceAlert, firstName: String, reason: String,
+                                   link: String) -> Content {
+        let percent = Self.percent(alert.attendancePercent)
+        return render("low-attendance-alert", subject: "Attendance alert: \(percent) over four weeks", values: [
+            "firstName": firstName, "initials": alert.learnerInitials, "providerName": alert.providerName,
+            "courseTitle": Self.optional(alert.courseTitle), "percent": percent, "threshold": Self.percent(alert.thresholdPercent),
+            "windowStart": Self.ukDate(alert.windowStart), "windowEnd": Self.ukDate(alert.windowEnd),
+            "attended": "\(alert.sessionsAttended)", "counted": "\(alert.sessionsCounted)",
+            "hasAbsences": !alert.absences.isEmpty, "absences": Self.absences(alert.absences), "reason": reason, "link": link,
+        ])
+    }
+
+    /// The reminder to take a register; `toTutor` is false when it goes to the provider's
+    /// administrators and coordinators instead.
+    public func registerOverdue(_ reminder: AttendanceEvents.RegisterOverdue, firstName: String, toTutor: Bool,
+                                link: String) -> Content {
+        let lesson = reminder.courseTitle ?? reminder.subject.map { "tutoring in \($0)" } ?? "the lesson"
+        let date = Self.ukDate(reminder.date)
+        return render("register-overdue", subject: "Register overdue: \(lesson), \(date) \(reminder.startTime)", values: [
+            "firstName": firstName, "lesson": lesson, "date": date, "startTime": reminder.startTime,
+            "endTime": reminder.endTime, "marked": "\(reminder.markedCount)", "learners": "\(reminder.learnerCount)",
+            "toTutor": toTutor, "link": link,
+        ])
+    }
+
+    private func render(_ name: String, subject: String, values: [String: Any]) -> Content {
         var context = values
         context["subject"] = subject
         return Content(subject: subject,
                        plainText: library.render(context, withTemplate: "\(name).txt") ?? "",
                        html: library.render(context, withTemplate: "\(name).html") ?? "")
+    }
+
+    /// The absences of an alert as the templates list them: "Monday 14 September 2026", "09:15",
+    /// "unexplained absence".
+    static func absences(_ absences: [AttendanceEvents.AlertAbsence]) -> [[String: String]] {
+        absences.map { ["date": ukDate($0.date), "time": $0.startTime, "mark": markInWords($0.mark)] }
+    }
+
+    /// A `yyyy-mm-dd` calendar date as "Monday 14 September 2026"; anything else as it came.
+    static func ukDate(_ isoDate: String) -> String {
+        guard let date = CalendarDate(isoDate) else { return isoDate }
+        let (year, month, day) = date.components
+        let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                      "November", "December"]
+        return "\(weekdays[date.weekday - 1]) \(day) \(months[month - 1]) \(year)"
+    }
+
+    /// Attendance's mark codes in the words CLM users know them by.
+    static func markInWords(_ mark: String) -> String {
+        switch mark {
+        case "dismissed-behaviour": "dismissed (behaviour)"
+        case "dismissed-other": "dismissed (other)"
+        default: mark.replacingOccurrences(of: "-", with: " ")
+        }
+    }
+
+    /// 75 → "75%", 72.5 → "72.5%".
+    static func percent(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? "\(Int(rounded))%" : String(format: "%.1f%%", rounded)
     }
 
     /// Users read times on the school's clock: e.g. "Friday 18 September 2026 at 14:53",
@@ -69,6 +141,15 @@ enum EmailLinks {
 
     static func passwordReset(baseURL: String, token: String) -> String {
         "\(baseURL)/reset-password?token=\(queryValue(token))"
+    }
+
+    /// The learner's training record at a placement.
+    static func trainingRecord(baseURL: String, placementId: UUID) -> String {
+        "\(baseURL)/attendance/placements/\(placementId.uuidString.lowercased())"
+    }
+
+    static func register(baseURL: String, lessonId: UUID) -> String {
+        "\(baseURL)/attendance/lessons/\(lessonId.uuidString.lowercased())/register"
     }
 
     /// Tokens are URL-safe already; anything else is percent-encoded, never trusted.

@@ -3,11 +3,11 @@ import Foundation
 import Logging
 import Messaging
 
-/// Turns each event that asks for an email into a row of the delivery log, keyed by the
-/// event's message id, in the inbox transaction: the email is rendered here (so what is sent
-/// is fixed when the event is handled) and sent later by `EmailSender`. No network I/O
-/// happens here, so a slow or absent mail server never holds up the queue, and a
-/// redelivered event finds its row and asks for nothing more.
+/// Turns each event that asks for an email into rows of the delivery log, keyed by the
+/// event's message id and the recipient, in the inbox transaction: the email is rendered
+/// here (so what is sent is fixed when the event is handled) and sent later by `EmailSender`.
+/// No network I/O happens here, so a slow or absent mail server never holds up the queue,
+/// and a redelivered event finds its rows and asks for nothing more.
 public struct NotificationRequests: Sendable {
     let templates: EmailTemplates
     let linkBase: String
@@ -28,20 +28,25 @@ public struct NotificationRequests: Sendable {
             let content = templates.activation(
                 firstName: event.firstName, email: event.email,
                 link: EmailLinks.activation(baseURL: linkBase, token: event.activationToken), expiresAt: event.expiresAt)
-            try await record(.activation, name: "\(event.firstName) \(event.lastName)", address: event.email,
-                             content: content, context: context)
+            try await Self.record(.activation, name: "\(event.firstName) \(event.lastName)", address: event.email,
+                                  content: content, context: context)
         }
         handlers.on(IdentityEvents.PasswordResetRequested.self) { envelope, context in
             let event = envelope.payload
             let content = templates.passwordReset(
                 firstName: event.firstName, email: event.email,
                 link: EmailLinks.passwordReset(baseURL: linkBase, token: event.resetToken), expiresAt: event.expiresAt)
-            try await record(.passwordReset, name: event.firstName, address: event.email, content: content, context: context)
+            try await Self.record(.passwordReset, name: event.firstName, address: event.email, content: content, context: context)
         }
+        // Who to email in which role, for the alerts and reminders below.
+        StaffDirectory.register(on: &handlers)
+        AttendanceAlerts(templates: templates, linkBase: linkBase).register(on: &handlers)
+        RegisterReminders(templates: templates, linkBase: linkBase).register(on: &handlers)
         return handlers
     }
 
-    private func record(_ kind: EmailKind, name: String, address: String, content: EmailTemplates.Content,
+    /// Records one email of an event for one recipient (see `DeliveryLog`).
+    static func record(_ kind: EmailKind, name: String, address: String, content: EmailTemplates.Content,
                         context: HandlerContext) async throws {
         let recipient: EmailMessage.Mailbox
         do {

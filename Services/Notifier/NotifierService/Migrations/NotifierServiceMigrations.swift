@@ -61,6 +61,36 @@ public enum NotifierServiceMigrations {
                 FOR EACH STATEMENT EXECUTE FUNCTION notification_notify()
             """,
         ]),
+        // Who to email in which role, from identity's StaffMemberRecorded (see StaffDirectory).
+        Migration(version: 102, name: "staff directory", statements: [
+            """
+            CREATE TABLE staff_member (
+                user_id uuid PRIMARY KEY,
+                organisation_id uuid NOT NULL,
+                organisation_kind text NOT NULL CHECK (organisation_kind IN ('coordinator', 'school', 'provider')),
+                email text NOT NULL,
+                first_name text NOT NULL,
+                last_name text NOT NULL,
+                roles text[] NOT NULL,
+                active boolean NOT NULL,
+                version bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX staff_member_organisation ON staff_member (organisation_id) WHERE active",
+            "CREATE INDEX staff_member_organisation_kind ON staff_member (organisation_kind) WHERE active",
+        ]),
+        // Alerts go to several people per event: one row per (event, recipient), so a
+        // redelivered event still finds its rows and asks for nothing more.
+        Migration(version: 103, name: "delivery log holds one email per recipient, and alerts", statements: [
+            "ALTER TABLE notification DROP CONSTRAINT notification_message_id_key",
+            "ALTER TABLE notification ADD CONSTRAINT notification_message_recipient UNIQUE (message_id, recipient)",
+            "ALTER TABLE notification DROP CONSTRAINT notification_kind_check",
+            """
+            ALTER TABLE notification ADD CONSTRAINT notification_kind_check CHECK (kind IN (
+                'activation', 'password-reset', 'consecutive-absences-alert', 'low-attendance-alert', 'register-overdue'))
+            """,
+        ]),
     ]
 
     /// The LISTEN/NOTIFY channel the delivery log's trigger signals for a schema.
