@@ -73,18 +73,7 @@ import TestSupport
         try await withRunningServices([notifier]) {
             try await identity.test(.live) { identityClient in
                 let identityPort = try #require(identityClient.port)
-                let gatewayConfiguration = GatewayConfiguration(
-                    httpHost: "127.0.0.1", httpPort: 0,
-                    upstreams: [Upstream(name: "identity", prefix: "identity", baseURL: "http://127.0.0.1:\(identityPort)",
-                                         timeout: .seconds(30))],
-                    jwksURL: "http://127.0.0.1:\(identityPort)/.well-known/jwks.json", authenticationRateLimit: 100,
-                    logLevel: TestEnvironment.logger.logLevel)
-                // The gateway verifies identity's tokens with identity's published keys.
-                let gateway = try await GatewayService.buildApplication(gatewayConfiguration)
-                try await gateway.test(.live) { client in
-                    try await eventually("identity ready behind the gateway") {
-                        try await client.execute(uri: "/health/ready", method: .get).status == .ok
-                    }
+                try await JourneyGateway.run(identityPort: identityPort) { client in
                     try await Self.steps(client, mail)
                 }
             }

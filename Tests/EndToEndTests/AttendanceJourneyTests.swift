@@ -90,19 +90,7 @@ import TestSupport
                 let attendance = try await AttendanceService.buildApplication(attendanceConfiguration)
                 try await attendance.test(.live) { attendanceClient in
                     let attendancePort = try #require(attendanceClient.port)
-                    let gateway = try await GatewayService.buildApplication(GatewayConfiguration(
-                        httpHost: "127.0.0.1", httpPort: 0,
-                        upstreams: [
-                            Upstream(name: "identity", prefix: "identity", baseURL: "http://127.0.0.1:\(identityPort)", timeout: .seconds(30)),
-                            Upstream(name: "attendance", prefix: "attendance", baseURL: "http://127.0.0.1:\(attendancePort)",
-                                     timeout: .seconds(30)),
-                        ],
-                        jwksURL: "http://127.0.0.1:\(identityPort)/.well-known/jwks.json", authenticationRateLimit: 100,
-                        logLevel: TestEnvironment.logger.logLevel))
-                    try await gateway.test(.live) { client in
-                        try await eventually("identity and attendance ready behind the gateway") {
-                            try await client.execute(uri: "/health/ready", method: .get).status == .ok
-                        }
+                    try await JourneyGateway.run(identityPort: identityPort, others: [("attendance", attendancePort)]) { client in
                         try await Self.steps(API(client: client), mail)
                     }
                 }

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Hummingbird
+import Persistence
 import ServiceKit
 
 enum PlacementStatus: String, Codable, Sendable, CaseIterable {
@@ -18,6 +19,14 @@ struct PlacementLearner: Codable, Sendable, Equatable {
     var yearGroup: Int?
     /// Set if the learner has left their school ("not at my provider").
     var leftOn: String?
+}
+
+extension PlacementLearner {
+    /// The next seven cells: id, first name, last name, date of birth (text), UPN, year group, left on (text).
+    init(reading cells: inout RowReader) throws {
+        self.init(id: try cells.next(), firstName: try cells.next(), lastName: try cells.next(), dateOfBirth: try cells.next(),
+                  upn: try cells.next(), yearGroup: try cells.next(), leftOn: try cells.next())
+    }
 }
 
 /// A learner's training record at a provider: the learner, their home school (the learner's

@@ -164,9 +164,7 @@ struct PostgresPlacementRepository: PlacementRepository {
         for try await row in rows {
             var cells = RowReader(row)
             let id: UUID = try cells.next()
-            let learner = PlacementLearner(id: try cells.next(), firstName: try cells.next(), lastName: try cells.next(),
-                                           dateOfBirth: try cells.next(), upn: try cells.next(), yearGroup: try cells.next(),
-                                           leftOn: try cells.next())
+            let learner = try PlacementLearner(reading: &cells)
             let schoolId: UUID = try cells.next(), schoolName: String? = try cells.next()
             let providerId: UUID = try cells.next(), providerName: String = try cells.next()
             let courseId: UUID = try cells.next(), courseTitle: String = try cells.next()
