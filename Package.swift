@@ -106,6 +106,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Replicas",
+            dependencies: [
+                "Contracts",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Replicas",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Messaging",
             dependencies: [
                 "AMQPClient", "Contracts", "Persistence",
@@ -141,11 +151,13 @@ let package = Package(
                       .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                       .product(name: "Crypto", package: "swift-crypto"),
                       .product(name: "JWTKit", package: "jwt-kit")])
-    + service("Attendance", library: "AttendanceService", executable: "attendance", extra: ["Spreadsheets"])
+    + service("Attendance", library: "AttendanceService", executable: "attendance", extra: ["Spreadsheets", "Replicas"])
     + service("Progression", library: "ProgressionService", executable: "progression")
     + service("Reporting", library: "ReportingService", executable: "reporting")
     + service("FileTransfer", library: "FileTransferService", executable: "filetransfer",
-              extra: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation")])
+              extra: ["Replicas", .product(name: "Crypto", package: "swift-crypto"),
+                      .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                      .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")])
     + service("Gateway", library: "GatewayService", executable: "gateway",
               extra: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
                       .product(name: "HTTPTypes", package: "swift-http-types")])
@@ -195,7 +207,8 @@ let package = Package(
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/EndToEndTests"),
         .testTarget(name: "FileTransferTests",
-                    dependencies: ["FileTransferService", "ServiceKit", "TestSupport", "Contracts",
+                    dependencies: ["FileTransferService", "ServiceKit", "TestSupport", "Contracts", "Messaging", "AMQPClient",
+                                   "Persistence", "Replicas", .product(name: "PostgresNIO", package: "postgres-nio"),
                                    .product(name: "Crypto", package: "swift-crypto"),
                                    .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
@@ -203,7 +216,7 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests"),
         .testTarget(name: "MessagingTests",
                     dependencies: ["Messaging", "AMQPClient", "Contracts", "TestSupport", "ServiceKit", "Persistence", "NotifierService",
-                                   "AttendanceService",
+                                   "AttendanceService", "FileTransferService",
                                    .product(name: "PostgresNIO", package: "postgres-nio")],
                     path: "Tests/MessagingTests"),
         .testTarget(name: "ServiceKitTests",

@@ -3,7 +3,7 @@ import Foundation
 /// Every event type in the system, grouped by producer. Adding an event means adding it here,
 /// which puts it under the JSON round-trip test and into the documentation.
 public enum EventCatalog {
-    public static let all: [EventDescriptor] = IdentityEvents.all + AttendanceEvents.all
+    public static let all: [EventDescriptor] = IdentityEvents.all + AttendanceEvents.all + FileTransferEvents.all
 
     public static func descriptor(for eventType: String) -> EventDescriptor? {
         all.first { $0.eventType == eventType }

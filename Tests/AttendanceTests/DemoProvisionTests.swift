@@ -10,10 +10,15 @@ import TestSupport
     @Test func aTermOfProvisionWithWorkWaitingForTheSchools() async throws {
         try await AttendanceFixture.with { harness in
             // What identity's seed-demo sends attendance: the four organisations and their learners.
-            let coundon = try await harness.organisation(.school, DemoProvision.coundon)
-            let caludon = try await harness.organisation(.school, DemoProvision.caludon)
-            _ = try await harness.organisation(.provider, DemoProvision.pathways)
-            _ = try await harness.organisation(.provider, DemoProvision.tutoring)
+            // Names of this run's own: identity's demo tests publish the real demo names to every
+            // attendance queue when suites run in parallel.
+            let run = UUID().uuidString.prefix(8)
+            let names = DemoProvision.Names(pathways: "Pathways \(run)", tutoring: "Tutoring \(run)", coundon: "Coundon \(run)",
+                                            caludon: "Caludon \(run)")
+            let coundon = try await harness.organisation(.school, names.coundon)
+            let caludon = try await harness.organisation(.school, names.caludon)
+            _ = try await harness.organisation(.provider, names.pathways)
+            _ = try await harness.organisation(.provider, names.tutoring)
             for index in 0..<18 {
                 try await harness.learner(at: coundon, "Learner\(index)", "Coundon\(index)")
                 try await harness.learner(at: caludon, "Learner\(index)", "Caludon\(index)")
@@ -21,7 +26,7 @@ import TestSupport
             let parts = AttendanceParts(database: harness.database.client, logger: TestEnvironment.logger)
             // A Wednesday in term: the half term was five weeks before.
             let now = try #require(ISO8601DateFormatter().date(from: "2026-11-25T15:00:00Z"))
-            let summary = try await DemoProvision(parts: parts).seed(now: now)
+            let summary = try await DemoProvision(parts: parts, names: names).seed(now: now)
             #expect(summary.contains("3 courses"), "\(summary)")
 
             #expect(try await harness.count("SELECT count(*)::int FROM course") == 3)
@@ -54,7 +59,7 @@ import TestSupport
 
             // Running it again changes nothing.
             let marks = try await harness.count("SELECT count(*)::int FROM mark")
-            let again = try await DemoProvision(parts: parts).seed(now: now)
+            let again = try await DemoProvision(parts: parts, names: names).seed(now: now)
             #expect(again.contains("already there"))
             #expect(try await harness.count("SELECT count(*)::int FROM mark") == marks)
             #expect(try await harness.count("SELECT count(*)::int FROM course") == 3)

@@ -109,9 +109,12 @@ struct StreamingMemoryTests {
 
             let growth = peak.value.withLock { $0 } - before
             print("100 MiB round trip: resident memory before \(before >> 20) MiB, peak \(peak.value.withLock { $0 } >> 20) MiB, after \(after >> 20) MiB")
-            // Flat: growth is a small fraction of the file (a few 64 KiB chunks and 256 KiB I/O buffers in flight).
-            #expect(growth < 24 << 20, "resident memory grew by \(growth >> 20) MiB for a \(Self.size >> 20) MiB file")
-            #expect(after - before < 24 << 20)
+            // Flat: an implementation that held the file would grow by at least its 100 MiB; streaming
+            // keeps a few 64 KiB chunks and 256 KiB I/O buffers in flight. The bound is half the file,
+            // not tighter, because resident memory is the whole test process's and other suites run
+            // beside this one (the gateway test measures the real service process on its own).
+            #expect(growth < Self.size / 2, "resident memory grew by \(growth >> 20) MiB for a \(Self.size >> 20) MiB file")
+            #expect(after - before < Self.size / 2)
         }
     }
 }

@@ -1,5 +1,6 @@
 import AMQPClient
 import AttendanceService
+import FileTransferService
 import Foundation
 import Messaging
 import NotifierService
@@ -27,6 +28,7 @@ import Testing
     static let consumers: [(queue: String, routingKeys: [String])] = [
         ("notifier", NotificationRequests.handlers.routingKeys),
         ("attendance", AttendanceEventHandlers.all.routingKeys),
+        ("filetransfer", FileTransferEventHandlers.all.routingKeys),
     ]
 
     @Test func definitionsMatchWhatTheConsumingServicesDeclare() throws {

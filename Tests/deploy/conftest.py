@@ -54,6 +54,15 @@ ATTENDANCE_ENV = {
     "ALERT_MINIMUM_SESSIONS",
 }
 
+FILETRANSFER_ENV = {
+    "FILE_MASTER_KEY",
+    "FILE_STORAGE_DIRECTORY",
+    "FILE_MAX_UPLOAD_BYTES",
+    "FILE_RETENTION_AFTER_DOWNLOAD_DAYS",
+    "FILE_RETENTION_UNDOWNLOADED_DAYS",
+    "FILE_EXPIRY_CHECK_SECONDS",
+}
+
 
 def contract_env(service: str) -> set[str]:
     names = set(COMMON_ENV)
@@ -65,6 +74,8 @@ def contract_env(service: str) -> set[str]:
         names |= NOTIFIER_ENV
     if service == "attendance":
         names |= ATTENDANCE_ENV
+    if service == "filetransfer":
+        names |= FILETRANSFER_ENV
     return names
 
 

@@ -432,7 +432,7 @@ def consumer_queues(service):
     }
 
 
-CONSUMER_QUEUES = {**consumer_queues("notifier"), **consumer_queues("attendance")}
+CONSUMER_QUEUES = {**consumer_queues("notifier"), **consumer_queues("attendance"), **consumer_queues("filetransfer")}
 
 CONSUMER_BINDINGS = {
     "notifier": [
@@ -444,6 +444,7 @@ CONSUMER_BINDINGS = {
         "attendance.register-overdue.v1",
     ],
     "attendance": ["identity.organisation-recorded.v1", "identity.learner-recorded.v1", "identity.learner-group-changed.v1"],
+    "filetransfer": ["identity.organisation-recorded.v1"],
 }
 
 

@@ -10,6 +10,7 @@
 #   .local/postgres/{data,socket,postgres.log}   project-local PostgreSQL cluster
 #   .local/rabbitmq/{mnesia,log,home,...}         project-local RabbitMQ node
 #   .local/logs/<service>.log  .local/run/<service>.pid  .local/mail/  .local/venv/
+#   .local/filetransfer/{files,master-key}        encrypted files and the local master key
 #
 # Local-only credentials (never use them anywhere else):
 #   PostgreSQL: superuser `postgres` over the unix socket in .local/postgres/socket (trust);
@@ -31,6 +32,8 @@ RABBIT_DIR="$STATE_DIR/rabbitmq"
 LOG_DIR="$STATE_DIR/logs"
 RUN_DIR="$STATE_DIR/run"
 MAIL_DIR="$STATE_DIR/mail"
+# The filetransfer service's encrypted files.
+FILES_DIR="$STATE_DIR/filetransfer/files"
 VENV_DIR="$STATE_DIR/venv"
 
 DATABASE_PORT="${DATABASE_PORT:-5432}"
@@ -97,6 +100,14 @@ service_env() {
         echo "ALERT_ATTENDANCE_THRESHOLD_PERCENT=${ALERT_ATTENDANCE_THRESHOLD_PERCENT:-90}"
         echo "ALERT_MINIMUM_SESSIONS=${ALERT_MINIMUM_SESSIONS:-6}"
     fi
+    if [[ "$name" == filetransfer ]]; then
+        echo "FILE_MASTER_KEY=${FILE_MASTER_KEY:-$(local_file_master_key)}"
+        echo "FILE_STORAGE_DIRECTORY=${FILE_STORAGE_DIRECTORY:-$FILES_DIR}"
+        echo "FILE_MAX_UPLOAD_BYTES=${FILE_MAX_UPLOAD_BYTES:-2147483648}"
+        echo "FILE_RETENTION_AFTER_DOWNLOAD_DAYS=${FILE_RETENTION_AFTER_DOWNLOAD_DAYS:-30}"
+        echo "FILE_RETENTION_UNDOWNLOADED_DAYS=${FILE_RETENTION_UNDOWNLOADED_DAYS:-90}"
+        echo "FILE_EXPIRY_CHECK_SECONDS=${FILE_EXPIRY_CHECK_SECONDS:-3600}"
+    fi
     if [[ "$name" == notifier ]]; then
         echo "MAIL_TRANSPORT=${MAIL_TRANSPORT:-file}"
         echo "MAIL_DIRECTORY=$MAIL_DIR"
@@ -104,6 +115,17 @@ service_env() {
         echo "MAIL_FROM=${MAIL_FROM:-no-reply@learnbridge.local}"
         echo "PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:8080}"
     fi
+}
+
+# The local filetransfer master key ("local:<base64 of 32 random bytes>"), made once and kept in
+# .local/filetransfer/master-key: the same key across restarts, or the stored files could not be read.
+local_file_master_key() {
+    local file="$STATE_DIR/filetransfer/master-key"
+    if [[ ! -s "$file" ]]; then
+        mkdir -p "$(dirname "$file")"
+        (umask 077 && printf 'local:%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" > "$file")
+    fi
+    cat "$file"
 }
 
 # The environment of the test suites (swift test, benchmark), as KEY=VALUE lines.

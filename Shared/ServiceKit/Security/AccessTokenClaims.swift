@@ -15,9 +15,11 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var org: String
     public var orgKind: OrganisationKind
     public var roles: [Role]
+    /// The user's display name ("First Last"); optional, so tokens issued before it was added still verify.
+    public var name: String?
 
     enum CodingKeys: String, CodingKey {
-        case sub, iss, aud, exp, iat, org, roles
+        case sub, iss, aud, exp, iat, org, roles, name
         case orgKind = "org_kind"
     }
 
@@ -30,6 +32,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         org = principal.organisationId.uuidString.lowercased()
         orgKind = principal.organisationKind
         roles = principal.roles.sorted { $0.rawValue < $1.rawValue }
+        name = principal.displayName
     }
 
     public func verify(using algorithm: some JWTAlgorithm) async throws {
@@ -40,6 +43,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 
     public var principal: Principal? {
         guard let userId = UUID(uuidString: sub.value), let organisationId = UUID(uuidString: org) else { return nil }
-        return Principal(userId: userId, organisationId: organisationId, organisationKind: orgKind, roles: Set(roles))
+        return Principal(userId: userId, organisationId: organisationId, organisationKind: orgKind, roles: Set(roles),
+                         displayName: name.flatMap { $0.isEmpty ? nil : $0 })
     }
 }

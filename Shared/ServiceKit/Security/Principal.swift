@@ -8,12 +8,17 @@ public struct Principal: Sendable, Equatable {
     public var organisationId: UUID
     public var organisationKind: OrganisationKind
     public var roles: Set<Role>
+    /// The person's name as others see it ("First Last"), from the token's optional `name` claim: shown where a
+    /// service records who did something for other organisations (a file's sender). `nil` for tokens without it.
+    public var displayName: String?
 
-    public init(userId: UUID, organisationId: UUID, organisationKind: OrganisationKind, roles: Set<Role>) {
+    public init(userId: UUID, organisationId: UUID, organisationKind: OrganisationKind, roles: Set<Role>,
+                displayName: String? = nil) {
         self.userId = userId
         self.organisationId = organisationId
         self.organisationKind = organisationKind
         self.roles = roles
+        self.displayName = displayName
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }

@@ -14,16 +14,21 @@ import ServiceKit
 /// real use. Running it again changes nothing.
 struct DemoProvision: Sendable {
     let parts: AttendanceParts
+    /// Identity's demo organisations, by name (tests give names of their own: other suites' demo
+    /// organisations may reach the same replica).
+    var names = Names()
 
-    static let pathways = "Positive Pathways Training", tutoring = "Midlands Tutoring Agency"
-    static let coundon = "Coundon Court", caludon = "Caludon Castle School"
+    struct Names: Sendable {
+        var pathways = "Positive Pathways Training", tutoring = "Midlands Tutoring Agency"
+        var coundon = "Coundon Court", caludon = "Caludon Castle School"
+    }
     /// Stands in for the demo tutor (attendance has no users; the reminder falls back to the provider's administrators).
     static let tutor = UUID(uuidString: "00000000-0000-4000-8000-0000000070a0")!
 
     func seed(now: Date = Date()) async throws -> String {
         let organisations = try await waitForIdentity()
-        guard let pathways = organisations[Self.pathways], let tutoring = organisations[Self.tutoring],
-              let coundon = organisations[Self.coundon], let caludon = organisations[Self.caludon] else {
+        guard let pathways = organisations[names.pathways], let tutoring = organisations[names.tutoring],
+              let coundon = organisations[names.coundon], let caludon = organisations[names.caludon] else {
             throw CommandError("identity's demo organisations have not reached attendance; run identity seed-demo first")
         }
         if try await count("SELECT count(*)::int FROM course WHERE provider_id = \(pathways)") > 0 {
@@ -172,14 +177,15 @@ struct DemoProvision: Sendable {
 
     /// Waits (up to a minute) until identity's demo organisations and learners are in the replica.
     private func waitForIdentity() async throws -> [String: UUID] {
-        let names = [Self.pathways, Self.tutoring, Self.coundon, Self.caludon]
+        let wanted = [names.pathways, names.tutoring, names.coundon, names.caludon]
         for _ in 0..<120 {
             var found: [String: UUID] = [:]
             for try await (id, name) in try await parts.database.query(
-                "SELECT id, name FROM organisation WHERE name = ANY(\(names))", logger: parts.logger).decode((UUID, String).self) {
+                "SELECT id, name FROM organisation WHERE name = ANY(\(wanted)) ORDER BY version, id", logger: parts.logger)
+                .decode((UUID, String).self) {
                 found[name] = id
             }
-            if found.count == names.count, let coundon = found[Self.coundon], let caludon = found[Self.caludon],
+            if found.count == wanted.count, let coundon = found[names.coundon], let caludon = found[names.caludon],
                try await learners(of: coundon).count >= 13, try await learners(of: caludon).count >= 10 {
                 return found
             }

@@ -1,4 +1,5 @@
 import Persistence
+import Replicas
 
 /// The copy of identity's organisations, learners and learner groups that attendance scopes
 /// its queries with (built from identity's events; versions 100–109).
@@ -12,23 +13,7 @@ import Persistence
 enum ReplicaSchema {
     static let all: [Migration] = [identityReplica, learnerBackground]
 
-    static let identityReplica = Migration(version: 100, name: "identity replica", statements: [
-        """
-        CREATE TABLE organisation (
-            id uuid PRIMARY KEY,
-            kind text NOT NULL CHECK (kind IN ('coordinator', 'school', 'provider')),
-            name text NOT NULL,
-            address text,
-            telephone text,
-            local_authority_code text,
-            establishment_number text,
-            urn text,
-            ukprn text,
-            version bigint NOT NULL,
-            replicated_at timestamptz NOT NULL DEFAULT now()
-        )
-        """,
-        "CREATE INDEX organisation_kind_name ON organisation (kind, lower(name))",
+    static let identityReplica = Migration(version: 100, name: "identity replica", statements: OrganisationReplica.tableStatements + [
         """
         CREATE TABLE learner (
             id uuid PRIMARY KEY,

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Messaging
 import PostgresNIO
+import Replicas
 
 /// Keeps attendance's copy of identity's organisations, learners and learner groups, from
 /// identity's events. Each event is a whole snapshot with a version that only grows; a snapshot
@@ -23,23 +24,11 @@ enum IdentityReplica {
         }
     }
 
-    /// Writes the organisation if the snapshot is newer; true if it was written.
+    /// Writes the organisation if the snapshot is newer; true if it was written (the shared replica's upsert).
     @discardableResult
     static func apply(_ event: IdentityEvents.OrganisationRecorded, on connection: PostgresConnection,
                       logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
-            INSERT INTO organisation AS stored (id, kind, name, address, telephone, local_authority_code, establishment_number,
-                                                urn, ukprn, version)
-            VALUES (\(event.organisationId), \(event.kind.rawValue), \(event.name), \(event.address), \(event.telephone),
-                    \(event.localAuthorityCode), \(event.establishmentNumber), \(event.urn), \(event.ukprn), \(event.version))
-            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, address = excluded.address,
-                telephone = excluded.telephone, local_authority_code = excluded.local_authority_code,
-                establishment_number = excluded.establishment_number, urn = excluded.urn, ukprn = excluded.ukprn,
-                version = excluded.version, replicated_at = now()
-            WHERE stored.version < excluded.version
-            RETURNING id
-            """, logger: logger)
-        return try await rows.collect().count == 1
+        try await OrganisationReplica.apply(event, on: connection, logger: logger)
     }
 
     /// Writes the learner if the snapshot is newer; true if it was written. A learner who moved

@@ -31,7 +31,10 @@ struct Sessions: Sendable {
 
     private func issue(for user: UserAccount, family: UUID, on connection: PostgresConnection) async throws -> TokenPair {
         guard let kid = keys.kid else { throw Problem.serviceUnavailable("Signing keys are not loaded yet.", retryAfter: 1) }
-        let claims = AccessTokenClaims(principal: user.principal, lifetime: accessTokenLifetime)
+        // The name travels in the token so services can show who sent something without asking identity.
+        var principal = user.principal
+        principal.displayName = user.displayName
+        let claims = AccessTokenClaims(principal: principal, lifetime: accessTokenLifetime)
         let accessToken = try await keys.collection.sign(claims, kid: JWKIdentifier(string: kid))
         let refreshToken = SecretToken.generate()
         try await connection.query("""
