@@ -442,6 +442,7 @@ CONSUMER_BINDINGS = {
         "attendance.consecutive-absences-alert.v1",
         "attendance.low-attendance-alert.v1",
         "attendance.register-overdue.v1",
+        "filetransfer.file-sent.v1",
     ],
     "attendance": ["identity.organisation-recorded.v1", "identity.learner-recorded.v1", "identity.learner-group-changed.v1"],
     "filetransfer": ["identity.organisation-recorded.v1"],

@@ -39,7 +39,7 @@ public enum RecipientRoles {
     /// Whether someone holding `roles` in the recipient organisation may see and download a file addressed to
     /// `addressedTo`: the people holding that role, and the organisation's administrators.
     public static func mayReceive(_ roles: Set<Role>, addressedTo: Role) -> Bool {
-        roles.contains(addressedTo) || roles.contains(.administrator)
+        FileRecipients.mayReceive(roles, addressedTo: addressedTo)
     }
 
     /// Whether someone holding `roles` in an organisation of this kind may send files: the same people who can

@@ -9,6 +9,7 @@ public enum EmailKind: String, Sendable, CaseIterable {
     case consecutiveAbsencesAlert = "consecutive-absences-alert"
     case lowAttendanceAlert = "low-attendance-alert"
     case registerOverdue = "register-overdue"
+    case fileWaiting = "file-waiting"
 
     /// Activation and reset links go to one person per event; alerts and reminders to several.
     var hasOneRecipientPerEvent: Bool { self == .activation || self == .passwordReset }
@@ -51,6 +52,31 @@ enum DeliveryLog {
                     \(content.plainText), \(content.html))
             ON CONFLICT (message_id, recipient) DO NOTHING
             """, logger: logger)
+    }
+
+    /// Records an email that gathers several events (the files of one transfer) under one key, `groupId`,
+    /// and waits `gathering` before it is due so the rest can arrive. An event of the same group that comes
+    /// while the email is still pending replaces its words (now "3 files"); returns false if the email has
+    /// gone already (or failed for good), so the caller can send the late event its own.
+    static func recordGathered(groupId: UUID, kind: EmailKind, to recipient: EmailMessage.Mailbox,
+                               content: EmailTemplates.Content, gathering: Duration, on connection: PostgresConnection,
+                               logger: Logger) async throws -> Bool {
+        let seconds = Double(gathering.components.seconds) + Double(gathering.components.attoseconds) / 1e18
+        // A sender holds the row locked while it sends: the update waits, then sees `sent` and changes nothing.
+        let rows = try await connection.query("""
+            INSERT INTO notification (message_id, kind, recipient, recipient_name, subject, text_body, html_body,
+                                      next_attempt_at)
+            VALUES (\(groupId), \(kind.rawValue), \(recipient.address), \(recipient.name), \(content.subject),
+                    \(content.plainText), \(content.html), now() + make_interval(secs => \(seconds)))
+            ON CONFLICT (message_id, recipient) DO UPDATE SET
+                recipient_name = EXCLUDED.recipient_name, subject = EXCLUDED.subject,
+                text_body = EXCLUDED.text_body, html_body = EXCLUDED.html_body
+            WHERE notification.status = 'pending'
+            RETURNING id
+            """, logger: logger)
+        var recorded = false
+        for try await _ in rows.decode(UUID.self) { recorded = true }
+        return recorded
     }
 
     /// Records an email that can never be sent (the event's address is unusable), so the

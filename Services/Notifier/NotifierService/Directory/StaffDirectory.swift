@@ -78,6 +78,15 @@ public struct StaffDirectory: Sendable {
             """, logger: logger)).first
     }
 
+    /// The kind of an organisation with staff in the directory; nil if none of its staff are known.
+    public func organisationKind(of organisationId: UUID) async throws -> OrganisationKind? {
+        let rows = try await connection.query("""
+            SELECT organisation_kind FROM staff_member WHERE organisation_id = \(organisationId) LIMIT 1
+            """, logger: logger)
+        for try await kind in rows.decode(String.self) { return OrganisationKind(rawValue: kind) }
+        return nil
+    }
+
     static let columns = "user_id, organisation_id, email, first_name, last_name, roles"
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Recipient] {

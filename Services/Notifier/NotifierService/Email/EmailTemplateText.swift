@@ -14,6 +14,8 @@ enum EmailTemplateText {
         ("low-attendance-alert.html", lowAttendanceAlertHTML),
         ("register-overdue.txt", registerOverdueText),
         ("register-overdue.html", registerOverdueHTML),
+        ("files-waiting.txt", filesWaitingText),
+        ("files-waiting.html", filesWaitingHTML),
     ]
 
     static let layout = """
@@ -204,6 +206,34 @@ enum EmailTemplateText {
         {{^toTutor}}
         <p>No tutor who can receive email is named for this lesson, so this reminder goes to your organisation's administrators and coordinators.</p>
         {{/toTutor}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    // Neither the files nor their names or descriptions: the email may be read anywhere, the files only
+    // after signing in.
+    static let filesWaitingText = """
+        {{% CONTENT_TYPE: TEXT }}
+        Hello {{firstName}},
+
+        {{files}} waiting for you on Learnbridge, sent by {{sender}}. To see {{#one}}it{{/one}}{{^one}}them{{/one}} and download {{#one}}it{{/one}}{{^one}}them{{/one}}, sign in and open:
+
+        {{link}}
+
+        For the safety of the people they concern, files are never sent by email and this email does not say what they are.
+
+        Learnbridge
+
+        """
+
+    static let filesWaitingHTML = """
+        {{<layout}}
+        {{$content}}
+        <p>Hello {{firstName}},</p>
+        <p>{{files}} waiting for you on Learnbridge, sent by {{sender}}. To see {{#one}}it{{/one}}{{^one}}them{{/one}} and download {{#one}}it{{/one}}{{^one}}them{{/one}}, sign in and open your files.</p>
+        <p><a href="{{link}}" style="\(button)">Open your files</a></p>
+        <p>If the button does not work, copy this link into your browser:<br><a href="{{link}}">{{link}}</a></p>
+        <p style="font-size:14px;color:#52606d;">For the safety of the people they concern, files are never sent by email and this email does not say what they are.</p>
         {{/content}}
         {{/layout}}
         """

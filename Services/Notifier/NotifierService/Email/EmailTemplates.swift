@@ -83,6 +83,14 @@ public struct EmailTemplates: Sendable {
         ])
     }
 
+    /// "A new file is waiting" (or "3 new files"): who it is from and where to sign in, never what the files are.
+    public func filesWaiting(firstName: String, count: Int, sender: String, link: String) -> Content {
+        let files = count == 1 ? "A new file is" : "\(count) new files are"
+        return render("files-waiting", subject: "\(files) waiting for you on Learnbridge", values: [
+            "firstName": firstName, "files": files, "sender": sender, "one": count == 1, "link": link,
+        ])
+    }
+
     private func render(_ name: String, subject: String, values: [String: Any]) -> Content {
         var context = values
         context["subject"] = subject
@@ -150,6 +158,11 @@ enum EmailLinks {
 
     static func register(baseURL: String, lessonId: UUID) -> String {
         "\(baseURL)/attendance/lessons/\(lessonId.uuidString.lowercased())/register"
+    }
+
+    /// The files waiting to be downloaded.
+    static func files(baseURL: String) -> String {
+        "\(baseURL)/files"
     }
 
     /// Tokens are URL-safe already; anything else is percent-encoded, never trusted.

@@ -42,6 +42,7 @@ public struct NotificationRequests: Sendable {
         StaffDirectory.register(on: &handlers)
         AttendanceAlerts(templates: templates, linkBase: linkBase).register(on: &handlers)
         RegisterReminders(templates: templates, linkBase: linkBase).register(on: &handlers)
+        FilesWaiting(templates: templates, linkBase: linkBase).register(on: &handlers)
         return handlers
     }
 

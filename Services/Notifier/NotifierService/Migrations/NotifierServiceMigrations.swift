@@ -91,6 +91,27 @@ public enum NotifierServiceMigrations {
                 'activation', 'password-reset', 'consecutive-absences-alert', 'low-attendance-alert', 'register-overdue'))
             """,
         ]),
+        // "A new file is waiting": the files of a transfer the notifier has been told about, so that the people
+        // they are for get one email per transfer that says how many files are waiting (FileSent is one event
+        // per file). Only ids and the addressing are kept: never a file's name or description.
+        Migration(version: 104, name: "files waiting", statements: [
+            """
+            CREATE TABLE sent_file (
+                file_id uuid PRIMARY KEY,
+                transfer_id uuid NOT NULL,
+                recipient_organisation_id uuid NOT NULL,
+                recipient_role text NOT NULL,
+                recorded_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX sent_file_transfer ON sent_file (transfer_id, recipient_organisation_id)",
+            "ALTER TABLE notification DROP CONSTRAINT notification_kind_check",
+            """
+            ALTER TABLE notification ADD CONSTRAINT notification_kind_check CHECK (kind IN (
+                'activation', 'password-reset', 'consecutive-absences-alert', 'low-attendance-alert', 'register-overdue',
+                'file-waiting'))
+            """,
+        ]),
     ]
 
     /// The LISTEN/NOTIFY channel the delivery log's trigger signals for a schema.
