@@ -211,6 +211,7 @@ let package = Package(
                                    "Persistence", "Replicas", .product(name: "PostgresNIO", package: "postgres-nio"),
                                    .product(name: "Crypto", package: "swift-crypto"),
                                    .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                                   .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/FileTransferTests"),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests"),

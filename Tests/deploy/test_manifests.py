@@ -509,6 +509,7 @@ def test_definitions_user_can_use_the_vhost(definitions):
         "deploy/local/stop.sh",
         "deploy/local/test.sh",
         "deploy/local/benchmark.sh",
+        "deploy/local/benchmark-files.sh",
         "deploy/local/broker-control.sh",
         "deploy/local/infra.sh",
         "deploy/postgres/setup-databases.sh",

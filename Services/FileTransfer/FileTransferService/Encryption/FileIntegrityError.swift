@@ -15,9 +15,9 @@ public enum FileIntegrityError: Error, Sendable, Equatable, CustomStringConverti
     case alteredChunk(index: Int)
     /// The chunk in this position is another chunk of the same file: chunks were reordered or one was removed.
     case misplacedChunk(position: Int, belongsAt: Int)
-    /// Every chunk opened, yet the whole does not match the SHA-256 recorded at upload (the row and the bytes
-    /// disagree): defence in depth, checked as a download ends.
-    case digestMismatch
+    /// Every chunk opened, yet the whole is not the size recorded at upload (the row and the bytes disagree):
+    /// defence in depth, checked as a download ends.
+    case sizeMismatch
 
     public var description: String {
         switch self {
@@ -27,7 +27,7 @@ public enum FileIntegrityError: Error, Sendable, Equatable, CustomStringConverti
         case .truncated: "the stored file is truncated"
         case .extraData: "the stored file has bytes after its end"
         case .alteredChunk(let index): "chunk \(index) of the stored file was altered"
-        case .digestMismatch: "the decrypted file does not match the SHA-256 recorded at upload"
+        case .sizeMismatch: "the decrypted file does not have the size recorded at upload"
         case .misplacedChunk(let position, let belongsAt):
             "the stored file's chunks are out of order: chunk \(belongsAt) is in position \(position)"
         }
