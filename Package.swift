@@ -45,6 +45,7 @@ let package = Package(
         .executable(name: "gateway", targets: ["gateway"]),
         .executable(name: "notifier", targets: ["notifier"]),
         .executable(name: "event-pipeline-benchmark", targets: ["EventPipelineBenchmark"]),
+        .executable(name: "attendance-benchmark", targets: ["AttendanceBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
@@ -170,6 +171,18 @@ let package = Package(
             dependencies: ["Messaging", "ServiceKit", "Contracts", "AMQPClient",
                            .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Benchmarks/EventPipeline",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "AttendanceBenchmark",
+            dependencies: ["AttendanceService", "GatewayService", "ServiceKit", "Messaging", "Contracts", "Persistence", "AMQPClient",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "JWTKit", package: "jwt-kit"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Benchmarks/AttendanceBenchmark",
             swiftSettings: swiftSettings
         ),
         // MARK: Tests
