@@ -4,6 +4,7 @@ import Logging
 import Messaging
 import Persistence
 import PostgresNIO
+import ServiceKit
 import ServiceLifecycle
 
 /// Reminds the provider about registers still incomplete after the lesson's end plus the grace
@@ -28,16 +29,8 @@ struct RegisterOverdueReminder: Service {
     }
 
     func run() async throws {
-        // A graceful shutdown cancels the wait (or rolls back a reminder in progress).
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await runOnce(now: Date())
-                } catch {
-                    logger.error("register overdue check failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, failure: "register overdue check failed") {
+            try await runOnce(now: Date())
         }
     }
 

@@ -25,16 +25,8 @@ struct FileExpiry: Service {
     }
 
     func run() async throws {
-        // A graceful shutdown cancels the wait; returning normally keeps the service group up until then.
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await runOnce(now: Date())
-                } catch {
-                    logger.error("file expiry failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, failure: "file expiry failed") {
+            try await runOnce(now: Date())
         }
     }
 

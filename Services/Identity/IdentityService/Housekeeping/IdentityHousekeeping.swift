@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 import ServiceLifecycle
 
 /// Clears what identity must not keep for ever: imports previewed and never confirmed (their
@@ -29,16 +30,9 @@ struct IdentityHousekeeping: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let outcome = try await runOnce(now: Date())
-                    if outcome != Outcome() { logger.info("identity housekeeping", metadata: ["outcome": "\(outcome)"]) }
-                } catch {
-                    logger.error("identity housekeeping failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: settings.interval)
-            }
+        await repeatUntilShutdown(every: settings.interval, logger: logger, failure: "identity housekeeping failed") {
+            let outcome = try await runOnce(now: Date())
+            if outcome != Outcome() { logger.info("identity housekeeping", metadata: ["outcome": "\(outcome)"]) }
         }
     }
 

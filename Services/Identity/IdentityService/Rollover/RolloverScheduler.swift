@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceKit
 import ServiceLifecycle
 
 /// Rolls over, at the start of each academic year, the organisations that asked for it
@@ -14,16 +15,8 @@ struct RolloverScheduler: Service {
     let logger: Logger
 
     func run() async throws {
-        // A graceful shutdown cancels the wait (or rolls back a rollover in progress).
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await runDue(on: Date())
-                } catch {
-                    logger.error("scheduled rollover failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, failure: "scheduled rollover failed") {
+            try await runDue(on: Date())
         }
     }
 
