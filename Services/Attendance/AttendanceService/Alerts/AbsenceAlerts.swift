@@ -11,19 +11,12 @@ import PostgresNIO
 struct AbsenceAlerts: Sendable {
     let settings: AlertSettings
 
-    /// Looks at every placement with a mark written in this transaction on one of `lessonIds`.
-    func raise(afterMarking lessonIds: [UUID], now: Date, correlationId: String?, on connection: PostgresConnection,
+    /// Looks at every placement with a mark in `written` (the marks this transaction changed).
+    func raise(for written: [WrittenMark], now: Date, correlationId: String?, on connection: PostgresConnection,
                logger: Logger) async throws {
-        guard !lessonIds.isEmpty else { return }
-        // Marks written in this transaction: `write` sets marked_at to now(), the transaction's start, and
-        // skips marks that did not change.
-        var changed: [(placementId: UUID, date: String)] = []
-        let rows = try await connection.query("""
-            SELECT DISTINCT m.placement_id, l.lesson_date::text FROM mark m JOIN lesson l ON l.id = m.lesson_id
-            WHERE m.lesson_id = ANY(\(lessonIds)) AND m.marked_at = now()
-            ORDER BY m.placement_id, l.lesson_date::text
-            """, logger: logger)
-        for try await (placementId, date) in rows.decode((UUID, String).self) { changed.append((placementId, date)) }
+        guard !written.isEmpty else { return }
+        // One order for every transaction, so the placement locks below cannot deadlock.
+        let changed = Set(written).sorted { ($0.placementId.uuidString, $0.date) < ($1.placementId.uuidString, $1.date) }
         var placements: [UUID] = []
         for entry in changed where placements.last != entry.placementId { placements.append(entry.placementId) }
         for placementId in placements {

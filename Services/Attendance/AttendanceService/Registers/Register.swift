@@ -129,6 +129,12 @@ struct MarkInput: Sendable, Equatable {
     var tutoring: TutoringAttendance? = nil
 }
 
+/// A mark a marking transaction changed: whose placement, on which day (`yyyy-mm-dd`).
+struct WrittenMark: Sendable, Hashable {
+    var placementId: UUID
+    var date: String
+}
+
 /// One entry of `PUT /lessons/{id}/register/marks` (and of "all present" exceptions).
 struct MarkEntry: Decodable, Sendable {
     var learnerId: UUID

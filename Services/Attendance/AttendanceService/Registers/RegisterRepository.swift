@@ -199,14 +199,14 @@ struct PostgresRegisterRepository: Sendable {
     @discardableResult
     func mark(_ batches: [(lessonId: UUID, inputs: [MarkInput])], by marker: Marker, now: Date = Date()) async throws -> Int {
         try await client.transaction(logger: logger) { connection in
-            var written = 0
+            var written: [WrittenMark] = []
             for batch in batches {
                 written += try await Self.mark(batch.lessonId, batch.inputs, allPresent: false, by: marker, now: now,
                                                on: connection, logger: logger)
             }
-            try await AbsenceAlerts(settings: alerts).raise(afterMarking: batches.map(\.lessonId), now: now,
-                                                            correlationId: marker.change.requestId, on: connection, logger: logger)
-            return written
+            try await AbsenceAlerts(settings: alerts).raise(for: written, now: now, correlationId: marker.change.requestId,
+                                                            on: connection, logger: logger)
+            return written.count
         }
     }
 
@@ -217,14 +217,15 @@ struct PostgresRegisterRepository: Sendable {
         try await client.transaction(logger: logger) { connection in
             let written = try await Self.mark(lessonId, exceptions, allPresent: true, by: marker, now: now, on: connection,
                                               logger: logger)
-            try await AbsenceAlerts(settings: alerts).raise(afterMarking: [lessonId], now: now,
-                                                            correlationId: marker.change.requestId, on: connection, logger: logger)
-            return written
+            try await AbsenceAlerts(settings: alerts).raise(for: written, now: now, correlationId: marker.change.requestId,
+                                                            on: connection, logger: logger)
+            return written.count
         }
     }
 
+    /// Returns the marks it changed (unchanged ones are skipped), for the alerts.
     static func mark(_ lessonId: UUID, _ requested: [MarkInput], allPresent: Bool, by marker: Marker, now: Date,
-                     on connection: PostgresConnection, logger: Logger) async throws -> Int {
+                     on connection: PostgresConnection, logger: Logger) async throws -> [WrittenMark] {
         guard let lesson = try await PostgresLessonRepository.find(lessonId, in: marker.scope, on: connection, logger: logger,
                                                                    lock: true) else {
             throw Problem.notFound("There is no lesson \(lessonId.uuidString.lowercased()) you can see.")
@@ -266,7 +267,7 @@ struct PostgresRegisterRepository: Sendable {
             }
         }
 
-        var written = 0
+        var written: [WrittenMark] = []
         for input in inputs {
             guard let entry = byLearner[input.learnerId] else {
                 throw Problem.validation([.init(field: "\(input.field).learnerId", message: "This learner is not on this register.")])
@@ -302,7 +303,7 @@ struct PostgresRegisterRepository: Sendable {
                line.tutoring == tutoring { continue }
             try await write(line: line, lesson: lesson, mark: input.mark, code: code, contribution: contribution, note: note,
                             tutoring: tutoring, by: marker, on: connection, logger: logger)
-            written += 1
+            written.append(WrittenMark(placementId: line.placementId, date: lesson.date))
         }
         try await completeIfDone(lesson, by: marker, on: connection, logger: logger)
         return written
