@@ -17,65 +17,12 @@ import TestSupport
 /// invited by email, activates the account and signs in, creates a learner manager and two
 /// groups, and the manager sees exactly the learners of their group.
 @Suite(.serialized) struct AccountsJourneyTests {
-    static let password = "correct horse battery staple"
+    static let password = Journey.password
 
     @Test func coordinatorToSchoolAdministratorToLearnerManager() async throws {
-        try await TestMailServer.with { mail in
-            try await TestDatabase.with { identityDatabase in
-                try await TestDatabase.with { notifierDatabase in
-                    try await journey(mail: mail, identityDatabase: identityDatabase, notifierDatabase: notifierDatabase)
-                }
-            }
-        }
-    }
-
-    func journey(mail: TestMailServer, identityDatabase: TestDatabase, notifierDatabase: TestDatabase) async throws {
-        var identitySettings = IdentityConfiguration()
-        identitySettings.bcryptCost = 4
-        let identityConfiguration = TestEnvironment.serviceConfiguration("identity", database: identityDatabase)
-        // A queue of this test's own: other suites' events must not be emailed here.
-        let notifierConfiguration = TestEnvironment.serviceConfiguration(TestEnvironment.uniqueName("notifier"),
-                                                                         database: notifierDatabase)
-        let notifierSettings = NotifierConfiguration(
-            transport: .smtp(url: "smtp://127.0.0.1:\(mail.port)"), from: "Learnbridge <no-reply@learnbridge.test>",
-            publicBaseURL: "https://learnbridge.example.org",
-            sender: .init(maximumAttempts: 20, firstRetryDelay: .milliseconds(200), maximumRetryDelay: .seconds(1),
-                          pollInterval: .milliseconds(500)))
-        // Declare the notifier's queue before anything is published, so no invitation can miss it.
-        let queue = notifierConfiguration.serviceName
-        let broker = AMQPConnection(
-            configuration: TestEnvironment.broker(name: "\(queue)-declare"),
-            topology: EventTopology.consumer(queue: queue, routingKeys: NotificationRequests.handlers.routingKeys,
-                                             retryDelay: notifierConfiguration.eventRetryDelay),
-            logger: TestEnvironment.logger)
-        broker.start()
-        try await broker.waitUntilConnected()
-        do {
-            try await run(identitySettings, identityConfiguration, notifierConfiguration, notifierSettings, mail)
-        } catch {
-            await Self.deleteQueues(queue, broker)
-            throw error
-        }
-        await Self.deleteQueues(queue, broker)
-    }
-
-    func run(_ identitySettings: IdentityConfiguration, _ identityConfiguration: ServiceConfiguration,
-             _ notifierConfiguration: ServiceConfiguration, _ notifierSettings: NotifierConfiguration,
-             _ mail: TestMailServer) async throws {
-
-        // The coordinator and its first administrator, as an operator would create them.
-        let bootstrap = try #require(IdentityCommands.all(identity: identitySettings).first { $0.name == "bootstrap-coordinator" })
-        try await bootstrap.run(identityConfiguration, ["--organisation", "Coventry AP Team", "--email", "lead@coventry-ap.example",
-                                                        "--first-name", "Lee", "--last-name", "Lead", "--password", Self.password])
-
-        let notifier = try await NotifierService.buildApplication(notifierConfiguration, notifier: notifierSettings)
-        let identity = try await IdentityService.buildApplication(identityConfiguration, identity: identitySettings)
-        try await withRunningServices([notifier]) {
-            try await identity.test(.live) { identityClient in
-                let identityPort = try #require(identityClient.port)
-                try await JourneyGateway.run(identityPort: identityPort) { client in
-                    try await Self.steps(client, mail)
-                }
+        try await Journey.run { mail, identityPort, _ in
+            try await JourneyGateway.run(identityPort: identityPort) { client in
+                try await Self.steps(client, mail)
             }
         }
     }
@@ -85,7 +32,7 @@ import TestSupport
         // Addresses of this run's own: other suites' invitations reach the same exchange.
         let run = UUID().uuidString.prefix(8).lowercased()
         let headEmail = "head-\(run)@coundon.example", managerEmail = "tutor-\(run)@coundon.example"
-        let coordinator = try await api.signIn("lead@coventry-ap.example", password)
+        let coordinator = try await api.signIn(Journey.coordinatorEmail, password)
 
         // 1. The coordinator registers a school; its administrator is invited.
         let school = try await api.call(.post, "/api/identity/organisations", [
@@ -161,13 +108,6 @@ import TestSupport
         let text = try #require(email.text)
         let range = try #require(text.range(of: #"/activate\?token=[A-Za-z0-9_-]+"#, options: .regularExpression))
         return String(text[range].split(separator: "=").last!)
-    }
-
-    static func deleteQueues(_ queue: String, _ broker: AMQPConnection) async {
-        for name in [queue, EventTopology.retryQueue(queue), EventTopology.deadLetterQueue(queue)] {
-            try? await broker.deleteQueue(name)
-        }
-        await broker.close()
     }
 }
 

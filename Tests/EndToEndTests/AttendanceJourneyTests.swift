@@ -20,79 +20,16 @@ import TestSupport
 /// reflects it; two more absences make three in a row, and the school's safeguarding lead gets the
 /// alert email — with the learner's initials, never the name.
 @Suite(.serialized) struct AttendanceJourneyTests {
-    static let password = "correct horse battery staple"
+    static let password = Journey.password
 
     @Test func courseToRegisterToProcessedAbsenceToAlertEmail() async throws {
-        try await TestMailServer.with { mail in
-            try await TestDatabase.with { identityDatabase in
-                try await TestDatabase.with { attendanceDatabase in
-                    try await TestDatabase.with { notifierDatabase in
-                        try await journey(mail, identityDatabase, attendanceDatabase, notifierDatabase)
-                    }
-                }
-            }
-        }
-    }
-
-    func journey(_ mail: TestMailServer, _ identityDatabase: TestDatabase, _ attendanceDatabase: TestDatabase,
-                 _ notifierDatabase: TestDatabase) async throws {
-        var identitySettings = IdentityConfiguration()
-        identitySettings.bcryptCost = 4
-        let identityConfiguration = TestEnvironment.serviceConfiguration("identity", database: identityDatabase)
-        // Queues of this test's own, so other suites' events neither reach nor are emailed from them.
-        let attendanceConfiguration = TestEnvironment.serviceConfiguration(TestEnvironment.uniqueName("attendance"),
-                                                                           database: attendanceDatabase)
-        let notifierConfiguration = TestEnvironment.serviceConfiguration(TestEnvironment.uniqueName("notifier"),
-                                                                         database: notifierDatabase)
-        let notifierSettings = NotifierConfiguration(
-            transport: .smtp(url: "smtp://127.0.0.1:\(mail.port)"), from: "Learnbridge <no-reply@learnbridge.test>",
-            publicBaseURL: "https://learnbridge.example.org",
-            sender: .init(maximumAttempts: 20, firstRetryDelay: .milliseconds(200), maximumRetryDelay: .seconds(1),
-                          pollInterval: .milliseconds(500)))
-        // Both consumers' queues exist before anything is published.
-        var declared: [(String, AMQPConnection)] = []
-        for (queue, keys, delay) in [
-            (attendanceConfiguration.serviceName, AttendanceEventHandlers.all.routingKeys, attendanceConfiguration.eventRetryDelay),
-            (notifierConfiguration.serviceName, NotificationRequests.handlers.routingKeys, notifierConfiguration.eventRetryDelay),
-        ] {
-            let broker = AMQPConnection(configuration: TestEnvironment.broker(name: "\(queue)-declare"),
-                                        topology: EventTopology.consumer(queue: queue, routingKeys: keys, retryDelay: delay),
-                                        logger: TestEnvironment.logger)
-            broker.start()
-            try await broker.waitUntilConnected()
-            declared.append((queue, broker))
-        }
-        let brokers = declared
-        do {
-            try await run(identitySettings, identityConfiguration, attendanceConfiguration, notifierConfiguration, notifierSettings, mail)
-        } catch {
-            for (queue, broker) in brokers { await AccountsJourneyTests.deleteQueues(queue, broker) }
-            throw error
-        }
-        for (queue, broker) in brokers { await AccountsJourneyTests.deleteQueues(queue, broker) }
-    }
-
-    func run(_ identitySettings: IdentityConfiguration, _ identityConfiguration: ServiceConfiguration,
-             _ attendanceConfiguration: ServiceConfiguration, _ notifierConfiguration: ServiceConfiguration,
-             _ notifierSettings: NotifierConfiguration, _ mail: TestMailServer) async throws {
-
-        let bootstrap = try #require(IdentityCommands.all(identity: identitySettings).first { $0.name == "bootstrap-coordinator" })
-        try await bootstrap.run(identityConfiguration, ["--organisation", "Coventry AP Team", "--email", "lead@coventry-ap.example",
-                                                        "--first-name", "Lee", "--last-name", "Lead", "--password", Self.password])
-        let notifier = try await NotifierService.buildApplication(notifierConfiguration, notifier: notifierSettings)
-        let identity = try await IdentityService.buildApplication(identityConfiguration, identity: identitySettings)
-        try await withRunningServices([notifier]) {
-            try await identity.test(.live) { identityClient in
-                let identityPort = try #require(identityClient.port)
-                // Attendance verifies tokens with identity's published keys, as deployed.
-                var attendanceConfiguration = attendanceConfiguration
-                attendanceConfiguration.jwksURL = "http://127.0.0.1:\(identityPort)/.well-known/jwks.json"
-                let attendance = try await AttendanceService.buildApplication(attendanceConfiguration)
-                try await attendance.test(.live) { attendanceClient in
-                    let attendancePort = try #require(attendanceClient.port)
-                    try await JourneyGateway.run(identityPort: identityPort, others: [("attendance", attendancePort)]) { client in
-                        try await Self.steps(API(client: client), mail)
-                    }
+        try await Journey.run(with: .init(name: "attendance", routingKeys: AttendanceEventHandlers.all.routingKeys)) {
+            mail, identityPort, configuration in
+            let attendance = try await AttendanceService.buildApplication(try #require(configuration))
+            try await attendance.test(.live) { attendanceClient in
+                let attendancePort = try #require(attendanceClient.port)
+                try await JourneyGateway.run(identityPort: identityPort, others: [("attendance", attendancePort)]) { client in
+                    try await Self.steps(API(client: client), mail)
                 }
             }
         }
@@ -100,7 +37,7 @@ import TestSupport
 
     static func steps(_ api: API, _ mail: TestMailServer) async throws {
         let run = UUID().uuidString.prefix(8).lowercased()
-        let coordinator = try await api.signIn("lead@coventry-ap.example", password)
+        let coordinator = try await api.signIn(Journey.coordinatorEmail, password)
 
         // Identity: a school with its administrator and safeguarding lead, a provider with its administrator.
         let headEmail = "head-\(run)@coundon.example", dslEmail = "dsl-\(run)@coundon.example"

@@ -20,89 +20,25 @@ import TestSupport
 /// files and downloads it byte for byte; the school sees who downloaded it and when; the file has moved to
 /// "previously downloaded".
 @Suite(.serialized) struct FileTransferJourneyTests {
-    static let password = "correct horse battery staple"
+    static let password = Journey.password
 
     @Test func schoolSendsARiskAssessmentTheCoordinatorIsEmailedDownloadsItAndTheSchoolSeesIt() async throws {
-        try await TestMailServer.with { mail in
-            try await TestDatabase.with { identityDatabase in
-                try await TestDatabase.with { fileTransferDatabase in
-                    try await TestDatabase.with { notifierDatabase in
-                        try await journey(mail, identityDatabase, fileTransferDatabase, notifierDatabase)
-                    }
-                }
-            }
-        }
-    }
-
-    func journey(_ mail: TestMailServer, _ identityDatabase: TestDatabase, _ fileTransferDatabase: TestDatabase,
-                 _ notifierDatabase: TestDatabase) async throws {
-        var identitySettings = IdentityConfiguration()
-        identitySettings.bcryptCost = 4
-        let identityConfiguration = TestEnvironment.serviceConfiguration("identity", database: identityDatabase)
-        // Queues of this test's own, so other suites' events neither reach nor are emailed from them.
-        let fileTransferConfiguration = TestEnvironment.serviceConfiguration(TestEnvironment.uniqueName("filetransfer"),
-                                                                             database: fileTransferDatabase)
-        let notifierConfiguration = TestEnvironment.serviceConfiguration(TestEnvironment.uniqueName("notifier"),
-                                                                         database: notifierDatabase)
-        let notifierSettings = NotifierConfiguration(
-            transport: .smtp(url: "smtp://127.0.0.1:\(mail.port)"), from: "Learnbridge <no-reply@learnbridge.test>",
-            publicBaseURL: "https://learnbridge.example.org",
-            sender: .init(maximumAttempts: 20, firstRetryDelay: .milliseconds(200), maximumRetryDelay: .seconds(1),
-                          pollInterval: .milliseconds(500)))
-        // Both consumers' queues exist before anything is published.
-        var declared: [(String, AMQPConnection)] = []
-        for (queue, keys, delay) in [
-            (fileTransferConfiguration.serviceName, FileTransferEventHandlers.all.routingKeys,
-             fileTransferConfiguration.eventRetryDelay),
-            (notifierConfiguration.serviceName, NotificationRequests.handlers.routingKeys, notifierConfiguration.eventRetryDelay),
-        ] {
-            let broker = AMQPConnection(configuration: TestEnvironment.broker(name: "\(queue)-declare"),
-                                        topology: EventTopology.consumer(queue: queue, routingKeys: keys, retryDelay: delay),
-                                        logger: TestEnvironment.logger)
-            broker.start()
-            try await broker.waitUntilConnected()
-            declared.append((queue, broker))
-        }
-        let brokers = declared
         // The encrypted files live in a directory of the test's own.
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("filetransfer-journey-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: storage) }
         let masterKey = Data((0..<32).map { _ in UInt8.random(in: .min ... .max) }).base64EncodedString()
-        var fileTransferSettings = FileTransferConfiguration(keyring: try MasterKeyring(configuration: "journey:\(masterKey)"),
-                                                             storageDirectory: storage)
-        fileTransferSettings.expiryCheckInterval = .seconds(3600 * 24)
-        do {
-            try await run(identitySettings, identityConfiguration, fileTransferConfiguration, fileTransferSettings,
-                          notifierConfiguration, notifierSettings, mail)
-        } catch {
-            for (queue, broker) in brokers { await AccountsJourneyTests.deleteQueues(queue, broker) }
-            throw error
-        }
-        for (queue, broker) in brokers { await AccountsJourneyTests.deleteQueues(queue, broker) }
-    }
-
-    func run(_ identitySettings: IdentityConfiguration, _ identityConfiguration: ServiceConfiguration,
-             _ fileTransferConfiguration: ServiceConfiguration, _ fileTransferSettings: FileTransferConfiguration,
-             _ notifierConfiguration: ServiceConfiguration, _ notifierSettings: NotifierConfiguration,
-             _ mail: TestMailServer) async throws {
-        let bootstrap = try #require(IdentityCommands.all(identity: identitySettings).first { $0.name == "bootstrap-coordinator" })
-        try await bootstrap.run(identityConfiguration, ["--organisation", "Coventry AP Team", "--email", "lead@coventry-ap.example",
-                                                        "--first-name", "Lee", "--last-name", "Lead", "--password", Self.password])
-        let notifier = try await NotifierService.buildApplication(notifierConfiguration, notifier: notifierSettings)
-        let identity = try await IdentityService.buildApplication(identityConfiguration, identity: identitySettings)
-        try await withRunningServices([notifier]) {
-            try await identity.test(.live) { identityClient in
-                let identityPort = try #require(identityClient.port)
-                // Filetransfer verifies tokens with identity's published keys, as deployed.
-                var fileTransferConfiguration = fileTransferConfiguration
-                fileTransferConfiguration.jwksURL = "http://127.0.0.1:\(identityPort)/.well-known/jwks.json"
-                let fileTransfer = try await FileTransferService.buildApplication(fileTransferConfiguration,
-                                                                                  fileTransfer: fileTransferSettings)
-                try await fileTransfer.test(.live) { fileTransferClient in
-                    let fileTransferPort = try #require(fileTransferClient.port)
-                    try await JourneyGateway.run(identityPort: identityPort, others: [("files", fileTransferPort)]) { client in
-                        try await Self.steps(API(client: client), mail)
-                    }
+        var settings = FileTransferConfiguration(keyring: try MasterKeyring(configuration: "journey:\(masterKey)"),
+                                                 storageDirectory: storage)
+        settings.expiryCheckInterval = .seconds(3600 * 24)
+        let fileTransferSettings = settings
+        try await Journey.run(with: .init(name: "filetransfer", routingKeys: FileTransferEventHandlers.all.routingKeys)) {
+            mail, identityPort, configuration in
+            let fileTransfer = try await FileTransferService.buildApplication(try #require(configuration),
+                                                                              fileTransfer: fileTransferSettings)
+            try await fileTransfer.test(.live) { fileTransferClient in
+                let fileTransferPort = try #require(fileTransferClient.port)
+                try await JourneyGateway.run(identityPort: identityPort, others: [("files", fileTransferPort)]) { client in
+                    try await Self.steps(API(client: client), mail)
                 }
             }
         }
@@ -110,7 +46,7 @@ import TestSupport
 
     static func steps(_ api: API, _ mail: TestMailServer) async throws {
         let run = UUID().uuidString.prefix(8).lowercased()
-        let lead = try await api.signIn("lead@coventry-ap.example", password)
+        let lead = try await api.signIn(Journey.coordinatorEmail, password)
         let coordinatorId = try #require(claims(lead)["org"] as? String)
 
         // Identity: the coordinator's AP team coordinator ("CAP"), and a school with its administrator.

@@ -30,6 +30,9 @@ import TestSupport
             #expect(principal.organisationId == harness.coordinatorId)
             #expect(principal.organisationKind == .coordinator)
             #expect(principal.roles == [.administrator, .coordinator])
+            // The user's name travels in the token (other services show who sent or marked something).
+            #expect(claims.name == "Cora Ordinator")
+            #expect(principal.displayName == "Cora Ordinator")
 
             let me = try await harness.call(.get, "/me", token: token)
             #expect(me.status == .ok)
