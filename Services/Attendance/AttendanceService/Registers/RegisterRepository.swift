@@ -268,6 +268,7 @@ struct PostgresRegisterRepository: Sendable {
         }
 
         var written: [WrittenMark] = []
+        var markedNow = Set<UUID>()
         for input in inputs {
             guard let entry = byLearner[input.learnerId] else {
                 throw Problem.validation([.init(field: "\(input.field).learnerId", message: "This learner is not on this register.")])
@@ -304,8 +305,12 @@ struct PostgresRegisterRepository: Sendable {
             try await write(line: line, lesson: lesson, mark: input.mark, code: code, contribution: contribution, note: note,
                             tutoring: tutoring, by: marker, on: connection, logger: logger)
             written.append(WrittenMark(placementId: line.placementId, date: lesson.date))
+            markedNow.insert(line.learnerId)
         }
-        try await completeIfDone(lesson, by: marker, on: connection, logger: logger)
+        // Marks are never removed, so the register now has the marks it had plus the ones just written.
+        let marked = Set(lines.filter { $0.line.mark != nil }.map(\.line.learnerId)).union(markedNow)
+        try await completeIfDone(lesson, learners: lines.map(\.line.learnerId), marked: marked, by: marker, on: connection,
+                                 logger: logger)
         return written
     }
 
@@ -378,10 +383,8 @@ struct PostgresRegisterRepository: Sendable {
     }
 
     /// Publishes RegisterCompleted the first time every learner on the register has a mark.
-    private static func completeIfDone(_ lesson: Lesson, by marker: Marker, on connection: PostgresConnection,
-                                       logger: Logger) async throws {
-        let lines = try await Self.lines(of: lesson.id, in: .system, on: connection, logger: logger)
-        let learners = lines.map(\.line.learnerId), marked = Set(lines.filter { $0.line.mark != nil }.map(\.line.learnerId))
+    private static func completeIfDone(_ lesson: Lesson, learners: [UUID], marked: Set<UUID>, by marker: Marker,
+                                       on connection: PostgresConnection, logger: Logger) async throws {
         guard !learners.isEmpty, RegisterCompletion.isCompleted(learners: learners, marked: marked) else { return }
         let inserted = try await connection.query("""
             INSERT INTO register (lesson_id, completed_at, completed_by) VALUES (\(lesson.id), now(), \(marker.change.actorUserId))
