@@ -36,7 +36,10 @@ struct EncryptionTests {
             #expect(summary.sha256 == sha256Hex(plaintext))
             #expect(summary.wrappedKey.masterKeyId == "k1")
             #expect(summary.leadingBytes == Array(plaintext.prefix(ContentType.detectionWindow)))
-            for readPiece in [1, 4093, 300_000] where size < 100_000 || readPiece > 1 {
+            // Pieces smaller than a chunk, exactly one stored chunk, header plus two chunks, and several chunks with a
+            // remainder: chunks split across pieces and chunks opened where they lie.
+            let record = Self.chunk + 16
+            for readPiece in [1, 4093, record, 17 + 2 * record, 3 * record + 1_000] where size < 100_000 || readPiece > 1 {
                 let decrypted = try await Self.decrypt(stored, key: summary.wrappedKey, with: keys, pieceSize: readPiece,
                                                        expectedSize: Int64(size))
                 #expect(decrypted.error == nil)

@@ -5,7 +5,9 @@
 #
 #   deploy/local/benchmark-files.sh                 # 2 runs of 1 GiB
 #   RUNS=3 SIZE_MIB=2048 deploy/local/benchmark-files.sh
+#   DOWNLOADS=7 deploy/local/benchmark-files.sh      # download pairs per run (default 5), medians reported
 #   SKIP_BUILD=1 deploy/local/benchmark-files.sh    # reuse the release build
+#   PERF_DIR=/tmp/perf deploy/local/benchmark-files.sh   # also `perf record` each process during each transfer
 #
 # What runs, all on 127.0.0.1 ports picked at start (nothing of run.sh's stack is touched):
 #   - filetransfer, on a schema of its own in the test database and a vhost of its own on the broker
@@ -24,6 +26,7 @@ source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 
 SIZE_MIB="${SIZE_MIB:-1024}"
 RUNS="${RUNS:-2}"
+DOWNLOADS="${DOWNLOADS:-5}"
 
 prepare_test_infrastructure
 export_test_env
@@ -201,7 +204,8 @@ SOURCE_SHA="$(sha256sum "$WORK/source.bin" | cut -d' ' -f1)"
 # CPU seconds (user + system) a process has used so far.
 TICKS="$(getconf CLK_TCK)"
 cpu_seconds() { awk -v t="$TICKS" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
-cpu_delta() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+cpu_delta() { awk -v a="$1" -v b="$2" -v n="${3:-1}" 'BEGIN { printf "%.1f", (b - a) / n }'; } # FROM TO [PER]
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -230,6 +234,25 @@ stop_sampler() { # prints: gateway-HWM filetransfer-HWM gateway-sampled filetran
     echo "$(($(hwm_kib "$GATEWAY_PID") / 1024)) $(($(hwm_kib "$FILETRANSFER_PID") / 1024)) $((${sampled% *} / 1024)) $((${sampled#* } / 1024))"
 }
 
+# With PERF_DIR set: call-graph profiles of the gateway and filetransfer during each transfer
+# ($PERF_DIR/<transfer>-<run>-<process>.data; read with `perf report -i FILE --no-children`).
+PROFILERS=()
+start_profile() { # TRANSFER RUN
+    [[ -n "${PERF_DIR:-}" ]] || return 0
+    mkdir -p "$PERF_DIR"
+    perf record -q -g -p "$GATEWAY_PID" -o "$PERF_DIR/$1-$2-gateway.data" >/dev/null 2>&1 &
+    PROFILERS=($!)
+    perf record -q -g -p "$FILETRANSFER_PID" -o "$PERF_DIR/$1-$2-filetransfer.data" >/dev/null 2>&1 &
+    PROFILERS+=($!)
+    sleep 0.5  # perf attaches before the transfer starts
+}
+stop_profile() {
+    local pid
+    for pid in "${PROFILERS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+    for pid in "${PROFILERS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    PROFILERS=()
+}
+
 mbps() { awk -v b="$SIZE" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
 
 json_field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
@@ -246,10 +269,6 @@ for ((run = 1; run <= RUNS; run++)); do
         -w '%{time_total}' "http://127.0.0.1:$PLAIN_PORT/upload")"
     [[ "$(stat -c %s "$WORK/plain-upload.bin")" == "$SIZE" ]] || lb_die "plain upload incomplete"
     rm -f "$WORK/plain-upload.bin"
-    sync
-    read -r time_plain_down size_plain_down < <(curl -sS -o /dev/null -w '%{time_total} %{size_download}\n' \
-        "http://127.0.0.1:$PLAIN_PORT/source.bin")
-    [[ "$size_plain_down" == "$SIZE" ]] || lb_die "plain download incomplete"
 
     # Through the gateway: draft, upload, confirm, download as the recipient.
     gateway_curl -o "$WORK/draft.json" -X POST -H "Authorization: Bearer $SCHOOL_TOKEN" "http://127.0.0.1:$GATEWAY_PORT/api/files/transfers"
@@ -257,24 +276,41 @@ for ((run = 1; run <= RUNS; run++)); do
     sync
     gw_cpu0="$(cpu_seconds "$GATEWAY_PID")" ft_cpu0="$(cpu_seconds "$FILETRANSFER_PID")"
     start_sampler
+    start_profile upload "$run"
     time_up="$(gateway_curl -o "$WORK/upload.json" -w '%{time_total}' -X POST -T "$WORK/source.bin" \
         -H "Authorization: Bearer $SCHOOL_TOKEN" -H 'Content-Type: application/octet-stream' \
         "http://127.0.0.1:$GATEWAY_PORT/api/files/transfers/$transfer/files?name=bench-$run.bin&recipientOrganisationId=$COORDINATOR_ORG&description=benchmark")"
+    stop_profile
     read -r up_gw_hwm up_ft_hwm up_gw_rss up_ft_rss < <(stop_sampler)
     up_cpu="gateway $(cpu_delta "$gw_cpu0" "$(cpu_seconds "$GATEWAY_PID")") s, filetransfer $(cpu_delta "$ft_cpu0" "$(cpu_seconds "$FILETRANSFER_PID")") s"
     file="$(json_field "$WORK/upload.json" id)"
     [[ "$(json_field "$WORK/upload.json" sha256)" == "$SOURCE_SHA" ]] || lb_die "recorded SHA-256 differs from the file's"
     gateway_curl -o /dev/null -X POST -H "Authorization: Bearer $SCHOOL_TOKEN" "http://127.0.0.1:$GATEWAY_PORT/api/files/transfers/$transfer/confirm"
-    sync
+    # Downloads are quick and noisy on a shared machine: DOWNLOADS pairs, plain then gateway, each after `sync`;
+    # the medians are reported, the peak memory is over all of them, the CPU is per download.
+    plain_times=() gateway_times=()
     gw_cpu0="$(cpu_seconds "$GATEWAY_PID")" ft_cpu0="$(cpu_seconds "$FILETRANSFER_PID")"
     start_sampler
-    # To /dev/null like the plain download: the service checks the SHA-256 as it streams and breaks the
-    # connection (curl fails) if the bytes do not match; the size is checked here.
-    read -r time_down size_down < <(gateway_curl -o /dev/null -w '%{time_total} %{size_download}\n' \
-        -H "Authorization: Bearer $COORDINATOR_TOKEN" "http://127.0.0.1:$GATEWAY_PORT/api/files/files/$file/content")
+    start_profile download "$run"
+    for ((pair = 1; pair <= DOWNLOADS; pair++)); do
+        sync
+        read -r time_plain_down size_plain_down < <(curl -sS -o /dev/null -w '%{time_total} %{size_download}\n' \
+            "http://127.0.0.1:$PLAIN_PORT/source.bin")
+        [[ "$size_plain_down" == "$SIZE" ]] || lb_die "plain download incomplete"
+        plain_times+=("$time_plain_down")
+        sync
+        # To /dev/null like the plain download: the service checks every chunk's tag as it streams and breaks the
+        # connection (curl fails) if the bytes do not open; the size is checked here.
+        read -r time_down size_down < <(gateway_curl -o /dev/null -w '%{time_total} %{size_download}\n' \
+            -H "Authorization: Bearer $COORDINATOR_TOKEN" "http://127.0.0.1:$GATEWAY_PORT/api/files/files/$file/content")
+        [[ "$size_down" == "$SIZE" ]] || lb_die "downloaded $size_down of $SIZE bytes"
+        gateway_times+=("$time_down")
+    done
+    stop_profile
     read -r down_gw_hwm down_ft_hwm down_gw_rss down_ft_rss < <(stop_sampler)
-    down_cpu="gateway $(cpu_delta "$gw_cpu0" "$(cpu_seconds "$GATEWAY_PID")") s, filetransfer $(cpu_delta "$ft_cpu0" "$(cpu_seconds "$FILETRANSFER_PID")") s"
-    [[ "$size_down" == "$SIZE" ]] || lb_die "downloaded $size_down of $SIZE bytes"
+    down_cpu="gateway $(cpu_delta "$gw_cpu0" "$(cpu_seconds "$GATEWAY_PID")" "$DOWNLOADS") s, filetransfer $(cpu_delta "$ft_cpu0" "$(cpu_seconds "$FILETRANSFER_PID")" "$DOWNLOADS") s"
+    time_plain_down="$(median "${plain_times[@]}")" time_down="$(median "${gateway_times[@]}")"
+    lb_log "run $run download seconds: plain ${plain_times[*]}; gateway ${gateway_times[*]}"
 
     up="$(mbps "$time_up")" down="$(mbps "$time_down")"
     plain_up="$(mbps "$time_plain_up")" plain_down="$(mbps "$time_plain_down")"

@@ -10,12 +10,15 @@ public struct ServiceRequestContext: RequestContext, RemoteAddressRequestContext
     public var principal: Principal?
     public var requestId: String
     public let remoteAddress: SocketAddress?
+    /// The event loop of the client's connection (see `EventLoopTaskExecutor`).
+    public let eventLoop: any EventLoop
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.principal = nil
         self.requestId = ""
         self.remoteAddress = source.channel.remoteAddress
+        self.eventLoop = source.channel.eventLoop
     }
 
     /// JSON bodies are small; file uploads stream and do not go through decoding.

@@ -30,7 +30,7 @@ struct DownloadsController: Sendable {
             }
             guard !file.isExpired else { throw Problem.fileExpired }
             let record = try await recorder(for: [file], principal: principal, context: context)
-            return try await responses.file(file, completed: record)
+            return try await responses.file(file, on: context.eventLoop, completed: record)
         }
         router.post("files/archive") { request, context -> Response in
             let principal = try context.require(.staff)
@@ -69,7 +69,7 @@ struct DownloadsController: Sendable {
 
     private func zip(_ files: [DownloadableFile], principal: Principal, context: ServiceRequestContext) async throws -> Response {
         let record = try await recorder(for: files, principal: principal, context: context)
-        return try await responses.archive(files, named: "learnbridge-files.zip", completed: record)
+        return try await responses.archive(files, named: "learnbridge-files.zip", on: context.eventLoop, completed: record)
     }
 
     /// Records the downloads once the bytes are all sent (a download cut short is not a download).

@@ -28,20 +28,32 @@ struct FileOpener {
 
     /// Takes the next piece of stored bytes and appends to `output` the plaintext of every chunk it completes
     /// that is not the final one.
+    ///
+    /// Whole chunks are opened where they lie in `stored`; only a chunk split between two pieces (and the one held
+    /// back) is copied, so most bytes are not copied before they are decrypted.
     mutating func add(_ stored: ByteBuffer, into output: inout ByteBuffer) throws(FileIntegrityError) {
         storedBytesSeen += Int64(stored.readableBytes)
         var stored = stored
-        pending.writeBuffer(&stored)
         if format == nil {
-            guard pending.readableBytes >= EncryptedFileFormat.headerLength else { return }
+            var header = stored.readSlice(length: min(stored.readableBytes, EncryptedFileFormat.headerLength - pending.readableBytes))!
+            pending.writeBuffer(&header)
+            guard pending.readableBytes == EncryptedFileFormat.headerLength else { return }
             try readHeader()
         }
         if let expectedStoredSize, storedBytesSeen > expectedStoredSize { throw .extraData }
         guard let format else { return }
-        while pending.readableBytes > format.recordLength, let record = pending.readSlice(length: format.recordLength) {
+        // Complete the chunk started in the last piece; open it only if more follows (else it may be the final one).
+        if pending.readableBytes > 0 {
+            var rest = stored.readSlice(length: min(stored.readableBytes, format.recordLength - pending.readableBytes))!
+            pending.writeBuffer(&rest)
+            guard stored.readableBytes > 0 else { return }
+            try open(pending, isFinal: false, format: format, into: &output)
+            pending.clear()
+        }
+        while stored.readableBytes > format.recordLength, let record = stored.readSlice(length: format.recordLength) {
             try open(record, isFinal: false, format: format, into: &output)
         }
-        pending.discardReadBytes()
+        pending.writeBuffer(&stored)
     }
 
     /// Checks that the input ended where the file does and appends the final chunk's plaintext.
@@ -60,6 +72,7 @@ struct FileOpener {
     private mutating func readHeader() throws(FileIntegrityError) {
         guard let header = pending.readSlice(length: EncryptedFileFormat.headerLength),
               let format = EncryptedFileFormat(header: header.readableBytesView) else { throw .notAnEncryptedFile }
+        pending.clear()
         self.format = format
         expectedStoredSize = expectedPlaintextSize.map(format.storedSize(plaintextSize:))
     }
