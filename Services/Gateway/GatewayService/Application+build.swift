@@ -26,21 +26,22 @@ public func buildApplication(
         let data = try JSONSerialization.data(withJSONObject: await openAPI.document(), options: [.sortedKeys])
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
     }
-    ProxyController(upstreams: configuration.upstreams, httpClient: httpClient,
+    let upstreamClients = UpstreamClients(configuration: clientConfiguration)
+    ProxyController(upstreams: configuration.upstreams, clients: upstreamClients,
                     rateLimiter: RateLimiter(perMinute: configuration.authenticationRateLimit)).addRoutes(to: router)
 
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gateway"),
-        services: [HTTPClientService(client: httpClient)],
+        services: [HTTPClientService(clients: [httpClient] + upstreamClients.all)],
         logger: logger)
 }
 
-/// Shuts the upstream HTTP client down after the server has stopped.
+/// Shuts the upstream HTTP clients down after the server has stopped.
 struct HTTPClientService: Service {
-    let client: HTTPClient
+    let clients: [HTTPClient]
     func run() async throws {
         try? await gracefulShutdown()
-        try await client.shutdown()
+        for client in clients { try await client.shutdown() }
     }
 }

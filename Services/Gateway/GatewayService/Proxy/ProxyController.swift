@@ -11,7 +11,7 @@ import ServiceKit
 /// not answer is a 502, one that is too slow a 504, both as problem+json.
 struct ProxyController: Sendable {
     let upstreams: [Upstream]
-    let httpClient: HTTPClient
+    let clients: UpstreamClients
     let rateLimiter: RateLimiter
 
     /// Who may call: public paths (sign-in, activation, reset, keys) anyone, rate-limited per
@@ -29,8 +29,8 @@ struct ProxyController: Sendable {
 
     /// Runs on the client connection's event loop: the response then passes from the service's
     /// socket to the client's without a thread hop per buffer (about half the gateway's CPU on a
-    /// file download went to those hops; BENCHMARKS.md). AsyncHTTPClient shares the event loop
-    /// group and prefers a connection on the loop it is called from.
+    /// file download went to those hops; BENCHMARKS.md). The upstream connection is on the same
+    /// loop (`UpstreamClients`).
     func forward(_ request: Request, _ context: ServiceRequestContext, _ upstream: Upstream) async throws -> Response {
         let executor = EventLoopTaskExecutor(context.eventLoop)
         return try await withTaskExecutorPreference(executor) {
@@ -75,7 +75,7 @@ struct ProxyController: Sendable {
         let response: HTTPClientResponse
         do {
             do {
-                response = try await httpClient.execute(outgoing, deadline: .now() + .nanoseconds(Int64(upstream.timeout(for: rest).nanoseconds)),
+                response = try await clients.client(on: context.eventLoop).execute(outgoing, deadline: .now() + .nanoseconds(Int64(upstream.timeout(for: rest).nanoseconds)),
                                                        logger: context.logger)
             } catch {
                 await upload?.finished()
