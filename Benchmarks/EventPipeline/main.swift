@@ -3,7 +3,7 @@
 // measured in the same run on the same broker and database.
 //
 //   deploy/local/benchmark.sh [--events 20000] [--size 512] [--writers 4] [--per-transaction 10]
-//                             [--prefetch 128] [--consumers 4] [--runs 3]
+//                             [--prefetch 128] [--consumers 4] [--relay-batch 500] [--relay-concurrency 2] [--runs 3]
 //
 // Uses the test database and vhost (TEST_* variables, as the tests do); creates and drops its
 // own schema and queues.
@@ -26,6 +26,8 @@ struct Options {
     var runs = 3
     var prefetch = 128
     var consumers = 4
+    var relayBatch = 500
+    var relayConcurrency = 2
 
     init(_ arguments: [String]) {
         var iterator = arguments.makeIterator()
@@ -39,6 +41,8 @@ struct Options {
             case "--runs": runs = value
             case "--prefetch": prefetch = value
             case "--consumers": consumers = value
+            case "--relay-batch": relayBatch = value
+            case "--relay-concurrency": relayConcurrency = value
             default: fatalError("unknown option \(flag)")
             }
         }
@@ -75,7 +79,8 @@ func elapsedSeconds(_ duration: Duration) -> Double {
 
 /// Confirmed publishes (pipelined in windows of 500, as the relay does) and acknowledged
 /// consumes of `count` messages of `size` bytes on a quorum queue.
-func measureRawBroker(count: Int, size: Int) async throws -> (publishRate: Double, consumeRate: Double, oneByOneRate: Double) {
+func measureRawBroker(count: Int, size: Int) async throws
+-> (publishRate: Double, consumeRate: Double, oneByOneRate: Double, publishCPU: Double, consumeCPU: Double) {
     let queue = "bench.raw.\(UUID().uuidString.prefix(8))"
     let connection = AMQPConnection(
         configuration: try brokerConfiguration("bench-raw"),
@@ -83,6 +88,7 @@ func measureRawBroker(count: Int, size: Int) async throws -> (publishRate: Doubl
     connection.start()
     try await connection.waitUntilConnected()
     let body = [UInt8](repeating: UInt8(ascii: "x"), count: size)
+    let publishCPUBefore = CPUTime.now()
     let started = ContinuousClock.now
     var sent = 0
     while sent < count {
@@ -96,7 +102,9 @@ func measureRawBroker(count: Int, size: Int) async throws -> (publishRate: Doubl
         sent += window
     }
     let publishSeconds = elapsedSeconds(ContinuousClock.now - started)
+    let publishCPU = (CPUTime.now() - publishCPUBefore).perEvent(count).rabbitmq
 
+    let consumeCPUBefore = CPUTime.now()
     let consumeStarted = ContinuousClock.now
     let deliveries = connection.consume(queue: queue, prefetch: 500)
     var received = 0
@@ -107,6 +115,7 @@ func measureRawBroker(count: Int, size: Int) async throws -> (publishRate: Doubl
         }
     }
     let consumeSeconds = elapsedSeconds(ContinuousClock.now - consumeStarted)
+    let consumeCPU = (CPUTime.now() - consumeCPUBefore).perEvent(count).rabbitmq
     deliveries.cancel()
 
     // For context only: publishing one message at a time, each waiting for its confirm.
@@ -120,7 +129,8 @@ func measureRawBroker(count: Int, size: Int) async throws -> (publishRate: Doubl
     let oneByOneSeconds = elapsedSeconds(ContinuousClock.now - oneByOneStarted)
     try await connection.deleteQueue(queue)
     await connection.close()
-    return (Double(count) / publishSeconds, Double(count) / consumeSeconds, Double(oneByOneCount) / oneByOneSeconds)
+    return (Double(count) / publishSeconds, Double(count) / consumeSeconds, Double(oneByOneCount) / oneByOneSeconds,
+            publishCPU, consumeCPU)
 }
 
 // MARK: - Pipeline
@@ -135,6 +145,8 @@ struct PipelineResult {
     var written: Double
     var published: Double
     var applied: Double
+    /// CPU milliseconds per event over the pipeline's run: this process, PostgreSQL, RabbitMQ.
+    var cpu: CPUTime
 }
 
 /// Writers commit events to the outbox while the relay publishes and the consumer applies
@@ -165,7 +177,8 @@ func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int,
         topology: EventTopology.consumer(queue: queue, routingKeys: [eventType], retryDelay: .seconds(1)), logger: logger)
     let group = ServiceGroup(configuration: .init(services: [
         BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
-        OutboxRelay(client: client, broker: publisher, schema: schema, settings: .init(batchSize: 500), logger: logger),
+        OutboxRelay(client: client, broker: publisher, schema: schema,
+                    settings: .init(batchSize: options.relayBatch, concurrency: options.relayConcurrency), logger: logger),
         EventConsumer(client: client, broker: consumerConnection, queue: queue, handlers: handlers,
                       settings: .init(prefetch: UInt16(prefetch), concurrency: consumerConcurrency),
                       faults: FaultInjection(deliveryObserved: { _, _ in deliveries.withLock { $0 += 1 } }), logger: logger),
@@ -175,6 +188,7 @@ func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int,
     try await publisher.waitUntilConnected()
 
     let padding = String(repeating: "x", count: max(0, size - 200))  // envelope overhead is about 200 bytes
+    let cpuBefore = CPUTime.now()
     let started = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { writersGroup in
         for writer in 0..<writers {
@@ -212,6 +226,7 @@ func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int,
         if ContinuousClock.now - started > .seconds(600) { break }
     }
     let seconds = elapsedSeconds(ContinuousClock.now - started)
+    let cpu = (CPUTime.now() - cpuBefore).perEvent(applied)
     try await Task.sleep(for: .milliseconds(500))  // late duplicates would land now
 
     var p50 = 0.0, p99 = 0.0
@@ -232,7 +247,42 @@ func measurePipeline(count: Int, size: Int, writers: Int, perTransaction: Int,
     try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
     return PipelineResult(rate: Double(applied) / seconds, p50: p50 * 1000, p99: p99 * 1000,
                           lost: count - applied, duplicated: total - applied,
-                          written: writtenAt, published: publishedAt ?? seconds, applied: seconds)
+                          written: writtenAt, published: publishedAt ?? seconds, applied: seconds, cpu: cpu)
+}
+
+/// CPU time (user + system) used so far by this process and by every `postgres` and `beam.smp`
+/// process on the machine, from /proc: where an event's cost goes, whatever the machine's load.
+struct CPUTime {
+    var benchmark = 0.0, postgres = 0.0, rabbitmq = 0.0
+
+    static func now() -> CPUTime {
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var time = CPUTime()
+        let own = ProcessInfo.processInfo.processIdentifier
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+            let name = stat[stat.index(after: open)..<close]
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            let seconds = (user + system) / ticks
+            if pid == own { time.benchmark += seconds }
+            else if name == "postgres" { time.postgres += seconds }
+            else if name == "beam.smp" { time.rabbitmq += seconds }
+        }
+        return time
+    }
+
+    static func - (later: CPUTime, earlier: CPUTime) -> CPUTime {
+        CPUTime(benchmark: later.benchmark - earlier.benchmark, postgres: later.postgres - earlier.postgres,
+                rabbitmq: later.rabbitmq - earlier.rabbitmq)
+    }
+
+    /// In microseconds per event.
+    func perEvent(_ events: Int) -> CPUTime {
+        let scale = 1e6 / Double(max(1, events))
+        return CPUTime(benchmark: benchmark * scale, postgres: postgres * scale, rabbitmq: rabbitmq * scale)
+    }
 }
 
 func scalar(_ client: PostgresClient, _ sql: String) async throws -> Int {
@@ -245,7 +295,7 @@ func scalar(_ client: PostgresClient, _ sql: String) async throws -> Int {
 
 print("event pipeline benchmark: \(options.events) events of \(options.size) bytes, \(options.writers) writers × \(options.perTransaction) events per transaction, consumer prefetch \(options.prefetch) × \(options.consumers) workers, \(options.runs) runs")
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / (1 << 30)) GiB")
-print("run | raw publish/s | raw consume/s | one-by-one publish/s | pipeline events/s | ratio | p50 ms | p99 ms | lost | duplicated | written s | published s | applied s")
+print("run | raw publish/s | raw consume/s | one-by-one publish/s | pipeline events/s | ratio | p50 ms | p99 ms | lost | duplicated | written s | published s | applied s | CPU µs/event: Swift / PostgreSQL / RabbitMQ | RabbitMQ CPU µs/message raw: publish / consume")
 var ratios: [Double] = []
 for run in 1...options.runs {
     let raw = try await measureRawBroker(count: options.events, size: options.size)
@@ -254,9 +304,10 @@ for run in 1...options.runs {
                                              consumerConcurrency: options.consumers)
     let ratio = pipeline.rate / raw.publishRate
     ratios.append(ratio)
-    print(String(format: "%3d | %13.0f | %13.0f | %20.0f | %17.0f | %5.2f | %6.1f | %6.1f | %4d | %10d | %9.2f | %11.2f | %9.2f",
+    print(String(format: "%3d | %13.0f | %13.0f | %20.0f | %17.0f | %5.2f | %6.1f | %6.1f | %4d | %10d | %9.2f | %11.2f | %9.2f | %.0f / %.0f / %.0f | %.0f / %.0f",
                  run, raw.publishRate, raw.consumeRate, raw.oneByOneRate, pipeline.rate, ratio, pipeline.p50, pipeline.p99,
-                 pipeline.lost, pipeline.duplicated, pipeline.written, pipeline.published, pipeline.applied))
+                 pipeline.lost, pipeline.duplicated, pipeline.written, pipeline.published, pipeline.applied,
+                 pipeline.cpu.benchmark, pipeline.cpu.postgres, pipeline.cpu.rabbitmq, raw.publishCPU, raw.consumeCPU))
 }
 let median = ratios.sorted()[ratios.count / 2]
 print(String(format: "median ratio pipeline / raw confirmed publish: %.2f (target ≥ 0.50)", median))

@@ -19,6 +19,30 @@ import TestSupport
         }
     }
 
+    /// `count` deliveries, or what arrived within `limit`: a missing message fails the test instead of hanging it.
+    func receive(_ count: Int, from deliveries: DeliveryStream, within limit: Duration = .seconds(15)) async -> [AMQPDelivery] {
+        await withTaskGroup(of: [AMQPDelivery]?.self) { group in
+            group.addTask {
+                var received: [AMQPDelivery] = []
+                while received.count < count, !Task.isCancelled { received += await deliveries.next(maximum: count - received.count) }
+                return received
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            var received: [AMQPDelivery] = []
+            for await result in group {
+                group.cancelAll()
+                if let result {
+                    received = result
+                    break
+                }
+            }
+            return received
+        }
+    }
+
     func queueTopology(_ queue: String) -> AMQPTopology {
         AMQPTopology(queues: [.init(name: queue, arguments: ["x-queue-type": .string("quorum")])])
     }
@@ -98,6 +122,43 @@ import TestSupport
             try await connection.waitUntilConnected()
             try await connection.publish(OutgoingMessage(exchange: "", routingKey: queue, body: [2], properties: .init(messageId: "e-2")))
             #expect(try await connection.inspect(queue: queue).messages == 1)
+            try await connection.deleteQueue(queue)
+        }
+    }
+
+    /// Acks of a batch go out as one multiple ack, but only below the first delivery still being
+    /// handled: acking 2 and 4 while 1 and 3 are open must settle exactly 2 and 4.
+    @Test func acksSettleExactlyTheAckedDeliveriesWhateverTheOrder() async throws {
+        let queue = TestEnvironment.uniqueName("amqp")
+        try await withConnection(queueTopology(queue)) { connection in
+            let deliveries = connection.consume(queue: queue, prefetch: 10)
+            for id in 1...4 {
+                try await connection.publish(OutgoingMessage(exchange: "", routingKey: queue, body: [UInt8(id)],
+                                                             properties: .init(messageId: "\(id)")))
+            }
+            let received = await receive(4, from: deliveries)
+            try #require(received.map(\.properties.messageId) == ["1", "2", "3", "4"])
+            connection.ack(received[1])
+            connection.ack(received[3])
+            // Lose the connection: what was acked stays settled, the rest comes back.
+            try await eventually { try await connection.inspect(queue: queue).messages == 0 }
+            connection.dropConnectionForTesting()
+            let again = await receive(2, from: deliveries)
+            try #require(Set(again.map(\.properties.messageId)) == ["1", "3"])
+            #expect(again.filter { !$0.redelivered }.isEmpty)
+            // A whole batch acked at once, then the connection lost: nothing comes back.
+            for delivery in again { connection.ack(delivery) }
+            try await connection.publish(OutgoingMessage(exchange: "", routingKey: queue, body: [5], properties: .init(messageId: "5")))
+            let fifth = await receive(1, from: deliveries)
+            try #require(fifth.map(\.properties.messageId) == ["5"])
+            connection.ack(fifth[0])
+            try await Task.sleep(for: .milliseconds(200))  // the acks reach the broker before the socket goes
+            connection.dropConnectionForTesting()
+            try await connection.publish(OutgoingMessage(exchange: "", routingKey: queue, body: [6], properties: .init(messageId: "6")))
+            let sixth = await receive(1, from: deliveries)
+            try #require(sixth.map(\.properties.messageId) == ["6"])
+            #expect(sixth.first?.redelivered == false)
+            connection.ack(sixth[0])
             try await connection.deleteQueue(queue)
         }
     }
