@@ -211,6 +211,38 @@ import TestSupport
         }
     }
 
+    /// A publish the broker refuses (here a full queue that rejects publishes) is not marked sent:
+    /// the row stays in the outbox with the attempt and the reason, and goes out once it can.
+    @Test func aRefusedPublishStaysInTheOutboxWithItsReason() async throws {
+        try await MessagingFixture.with { fixture in
+            let topology = EventTopology.publisher + AMQPTopology(
+                // A classic queue: it applies its length limit to each publish exactly (a quorum queue's lags).
+                queues: [.init(name: fixture.queue, arguments: ["x-max-length": .int(1), "x-overflow": .string("reject-publish")])],
+                bindings: [.init(queue: fixture.queue, exchange: EventTopology.exchange, routingKey: fixture.eventType)])
+            let publisher = fixture.connection("publisher", topology: topology)
+            publisher.start()
+            try await publisher.waitUntilConnected()
+            try await fixture.writeEvents(0..<3)
+            let relay = fixture.relay(publisher)
+            #expect(try await relay.publishBatch() == 3)
+            // One fitted in the queue; the broker refused the other two.
+            #expect(try await fixture.unsent() == 2)
+            #expect(try await fixture.database.count(
+                "SELECT count(*)::int FROM outbox WHERE sent_at IS NULL AND publish_attempts = 1 AND last_error IS NOT NULL") == 2)
+            #expect(try await fixture.database.count(
+                "SELECT count(*)::int FROM outbox WHERE sent_at IS NOT NULL AND publish_attempts = 0") == 1)
+            // Room again: the next batches publish exactly the two that were left, one at a time.
+            try await publisher.purge(queue: fixture.queue)
+            #expect(try await relay.publishBatch() == 2)
+            #expect(try await fixture.unsent() == 1)
+            try await publisher.purge(queue: fixture.queue)
+            #expect(try await relay.publishBatch() == 1)
+            #expect(try await fixture.unsent() == 0)
+            #expect(try await relay.publishBatch() == 0)
+            await publisher.close()
+        }
+    }
+
     @Test func twoRelaysOnOneOutboxPublishEveryRowExactlyOnce() async throws {
         try await MessagingFixture.with { fixture in
             let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
