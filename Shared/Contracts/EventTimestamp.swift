@@ -12,14 +12,17 @@ public enum EventTimestamp {
     public static func format(_ date: Date) -> String {
         // From the value a Date holds (seconds since 2001), as Foundation does, so the digits are the same.
         let sinceReference = date.timeIntervalSinceReferenceDate
+        // Years 1900-9999 here (tested against Foundation); anything else, or not a number, through Foundation.
+        guard sinceReference.isFinite, (-3_187_296_000...252_423_993_599).contains(sinceReference) else {
+            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        }
         let whole = sinceReference.rounded(.down)
-        let millisecond = Int64(((sinceReference - whole) * 1000).rounded(.down))
+        let millisecond = min(999, Int64(((sinceReference - whole) * 1000).rounded(.down)))
         let seconds = Int64(whole) + referenceDateOffset
         let (days, secondOfDay) = floorDivision(seconds, 86_400)
         let (year, month, day) = CalendarDate(dayNumber: Int(days)).components
         var bytes = [UInt8]()
         bytes.reserveCapacity(24)
-        if year < 0 || year > 9999 { return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
         append(year, digits: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
         append(month, digits: 2, to: &bytes)

@@ -142,6 +142,7 @@ import TestSupport
             connection.ack(received[3])
             // Lose the connection: what was acked stays settled, the rest comes back.
             try await eventually { try await connection.inspect(queue: queue).messages == 0 }
+            try await Task.sleep(for: .milliseconds(200))  // the acks reach the broker before the socket goes
             connection.dropConnectionForTesting()
             let again = await receive(2, from: deliveries)
             try #require(Set(again.map(\.properties.messageId)) == ["1", "3"])

@@ -33,15 +33,19 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "gateway"),
-        services: [HTTPClientService(clients: [httpClient] + upstreamClients.all)],
+        services: [HTTPClientService(clients: [httpClient] + upstreamClients.all, logger: logger)],
         logger: logger)
 }
 
 /// Shuts the upstream HTTP clients down after the server has stopped.
 struct HTTPClientService: Service {
     let clients: [HTTPClient]
+    let logger: Logger
     func run() async throws {
         try? await gracefulShutdown()
-        for client in clients { try await client.shutdown() }
+        // Every client, even if one fails: one left running would crash the process when released.
+        for client in clients {
+            do { try await client.shutdown() } catch { logger.warning("HTTP client did not shut down cleanly", metadata: ["error": "\(error)"]) }
+        }
     }
 }

@@ -69,7 +69,7 @@ struct DownloadsController: Sendable {
 
     private func zip(_ files: [DownloadableFile], principal: Principal, context: ServiceRequestContext) async throws -> Response {
         let record = try await recorder(for: files, principal: principal, context: context)
-        return try await responses.archive(files, named: "learnbridge-files.zip", on: context.eventLoop, completed: record)
+        return try await responses.archive(files, named: "learnbridge-files.zip", completed: record)
     }
 
     /// Records the downloads once the bytes are all sent (a download cut short is not a download).

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceKit
 
 /// Forwards `/api/<prefix>/<rest>` to `<upstream>/<rest>`, streaming both bodies (file
@@ -98,8 +99,12 @@ struct ProxyController: Sendable {
         return Response(status: .init(code: Int(response.status.code)), headers: headers, body: ResponseBody { writer in
             try await withTaskExecutorPreference(executor) {
                 do {
-                    var parts = ResponseParts(body)
-                    while let gathered = try await parts.next() { try await writer.write(contentsOf: gathered) }
+                    if ResponseParts.isWorthGrouping(response.headers) {
+                        var parts = ResponseParts(body)
+                        while let gathered = try await parts.next() { try await writer.write(contentsOf: gathered) }
+                    } else {
+                        try await writer.write(body)
+                    }
                 } catch {
                     await upload?.finished()
                     throw error
@@ -124,9 +129,14 @@ extension Duration {
 /// The service's response body in groups of parts: AsyncHTTPClient hands it over one socket read (at most
 /// 64 KiB) at a time, and writing each as it comes costs a system call and a wake-up of the client per
 /// part. A group is written with one vectored write. A group ends at 256 KiB or at the end of the body, so
-/// nothing is held back at the end; the gateway serves no trickling streams that a group could delay.
+/// nothing is held back at the end. Only bodies declared at 1 MiB or more are grouped (files): a chunked or
+/// small body, which could trickle, is passed on part by part as it comes.
 struct ResponseParts {
     static let groupBytes = 256 * 1024
+
+    static func isWorthGrouping(_ headers: HTTPHeaders) -> Bool {
+        headers.first(name: "content-length").flatMap(Int.init).map { $0 >= 1 << 20 } ?? false
+    }
     var iterator: HTTPClientResponse.Body.AsyncIterator
 
     init(_ body: HTTPClientResponse.Body) {

@@ -13,7 +13,12 @@ struct UpstreamClients: Sendable {
 
     init(group: MultiThreadedEventLoopGroup = .singleton, configuration: HTTPClient.Configuration) {
         var clients: [ObjectIdentifier: HTTPClient] = [:]
-        for loop in group.makeIterator() {
+        let loops = Array(group.makeIterator())
+        // The per-host connection limit is shared out, so the gateway opens no more connections than one client would.
+        var configuration = configuration
+        let limit = configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, limit / max(1, loops.count))
+        for loop in loops {
             clients[ObjectIdentifier(loop)] = HTTPClient(eventLoopGroup: loop, configuration: configuration)
         }
         self.clients = clients
