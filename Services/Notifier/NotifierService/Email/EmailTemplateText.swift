@@ -8,6 +8,10 @@ enum EmailTemplateText {
         ("activation.html", activationHTML),
         ("password-reset.txt", passwordResetText),
         ("password-reset.html", passwordResetHTML),
+        ("absence-list-text", absenceListText),
+        ("absence-list-html", absenceListHTML),
+        ("training-record-footer-text", trainingRecordFooterText),
+        ("training-record-footer-html", trainingRecordFooterHTML),
         ("consecutive-absences-alert.txt", consecutiveAbsencesAlertText),
         ("consecutive-absences-alert.html", consecutiveAbsencesAlertHTML),
         ("low-attendance-alert.txt", lowAttendanceAlertText),
@@ -99,16 +103,25 @@ enum EmailTemplateText {
     // Alerts name the learner by initials only: an email can be forwarded or misaddressed,
     // and the training record behind the sign-in has the rest.
 
-    static let consecutiveAbsencesAlertText = """
+    // Parts the two attendance alerts share.
+
+    static let absenceListText = """
         {{% CONTENT_TYPE: TEXT }}
-        Hello {{firstName}},
-
-        The learner with initials {{initials}} has been absent from their last {{count}} sessions in a row at {{providerName}}{{#courseTitle}} ({{courseTitle}}){{/courseTitle}}:
-
         {{#absences}}
         - {{date}} at {{time}}: {{mark}}
         {{/absences}}
+        """
 
+    static let absenceListHTML = """
+        <ul>
+        {{#absences}}
+        <li>{{date}} at {{time}}: {{mark}}</li>
+        {{/absences}}
+        </ul>
+        """
+
+    static let trainingRecordFooterText = """
+        {{% CONTENT_TYPE: TEXT }}
         To see the learner's training record, sign in to Learnbridge and open:
 
         {{link}}
@@ -119,19 +132,30 @@ enum EmailTemplateText {
 
         """
 
+    static let trainingRecordFooterHTML = """
+        <p><a href="{{link}}" style="\(button)">Open the training record</a></p>
+        <p>If the button does not work, copy this link into your browser:<br><a href="{{link}}">{{link}}</a></p>
+        <p style="font-size:14px;color:#52606d;">You are receiving this {{reason}}. The email gives the learner's initials only.</p>
+        """
+
+    static let consecutiveAbsencesAlertText = """
+        {{% CONTENT_TYPE: TEXT }}
+        Hello {{firstName}},
+
+        The learner with initials {{initials}} has been absent from their last {{count}} sessions in a row at {{providerName}}{{#courseTitle}} ({{courseTitle}}){{/courseTitle}}:
+
+        {{>absence-list-text}}
+
+        {{>training-record-footer-text}}
+        """
+
     static let consecutiveAbsencesAlertHTML = """
         {{<layout}}
         {{$content}}
         <p>Hello {{firstName}},</p>
         <p>The learner with initials <strong>{{initials}}</strong> has been absent from their last {{count}} sessions in a row at {{providerName}}{{#courseTitle}} ({{courseTitle}}){{/courseTitle}}:</p>
-        <ul>
-        {{#absences}}
-        <li>{{date}} at {{time}}: {{mark}}</li>
-        {{/absences}}
-        </ul>
-        <p><a href="{{link}}" style="\(button)">Open the training record</a></p>
-        <p>If the button does not work, copy this link into your browser:<br><a href="{{link}}">{{link}}</a></p>
-        <p style="font-size:14px;color:#52606d;">You are receiving this {{reason}}. The email gives the learner's initials only.</p>
+        {{>absence-list-html}}
+        {{>training-record-footer-html}}
         {{/content}}
         {{/layout}}
         """
@@ -145,19 +169,10 @@ enum EmailTemplateText {
 
         The absences in those four weeks:
 
-        {{#absences}}
-        - {{date}} at {{time}}: {{mark}}
-        {{/absences}}
+        {{>absence-list-text}}
         {{/hasAbsences}}
 
-        To see the learner's training record, sign in to Learnbridge and open:
-
-        {{link}}
-
-        You are receiving this {{reason}}. The email gives the learner's initials only.
-
-        Learnbridge
-
+        {{>training-record-footer-text}}
         """
 
     static let lowAttendanceAlertHTML = """
@@ -167,15 +182,9 @@ enum EmailTemplateText {
         <p>The attendance of the learner with initials <strong>{{initials}}</strong> at {{providerName}}{{#courseTitle}} ({{courseTitle}}){{/courseTitle}} was <strong>{{percent}}</strong> over the four weeks from {{windowStart}} to {{windowEnd}} ({{attended}} of {{counted}} sessions attended), below the threshold of {{threshold}}.</p>
         {{#hasAbsences}}
         <p>The absences in those four weeks:</p>
-        <ul>
-        {{#absences}}
-        <li>{{date}} at {{time}}: {{mark}}</li>
-        {{/absences}}
-        </ul>
+        {{>absence-list-html}}
         {{/hasAbsences}}
-        <p><a href="{{link}}" style="\(button)">Open the training record</a></p>
-        <p>If the button does not work, copy this link into your browser:<br><a href="{{link}}">{{link}}</a></p>
-        <p style="font-size:14px;color:#52606d;">You are receiving this {{reason}}. The email gives the learner's initials only.</p>
+        {{>training-record-footer-html}}
         {{/content}}
         {{/layout}}
         """
