@@ -229,7 +229,7 @@ let package = Package(
                     path: "Tests/FileTransferTests"),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], path: "Tests/ContractsTests"),
         .testTarget(name: "MessagingTests",
-                    dependencies: ["Messaging", "AMQPClient", "Contracts", "TestSupport", "ServiceKit", "Persistence", "NotifierService",
+                    dependencies: ["Messaging", "AMQPClient", "CRabbitMQ", "Contracts", "TestSupport", "ServiceKit", "Persistence", "NotifierService",
                                    "AttendanceService", "FileTransferService",
                                    .product(name: "PostgresNIO", package: "postgres-nio")],
                     path: "Tests/MessagingTests"),

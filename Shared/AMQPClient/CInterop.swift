@@ -92,23 +92,6 @@ extension AMQPProperties {
         }
         return result
     }
-
-    /// Fills C properties; strings live in `arena` until the publish call returns.
-    func cProperties(_ arena: CStringArena) -> amqp_basic_properties_t {
-        var p = amqp_basic_properties_t()
-        var flags: UInt32 = 0
-        if let messageId { p.message_id = arena.bytes(messageId); flags |= LB_AMQP_BASIC_MESSAGE_ID_FLAG }
-        if let type { p.type = arena.bytes(type); flags |= LB_AMQP_BASIC_TYPE_FLAG }
-        if let correlationId { p.correlation_id = arena.bytes(correlationId); flags |= LB_AMQP_BASIC_CORRELATION_ID_FLAG }
-        if let contentType { p.content_type = arena.bytes(contentType); flags |= LB_AMQP_BASIC_CONTENT_TYPE_FLAG }
-        if let appId { p.app_id = arena.bytes(appId); flags |= LB_AMQP_BASIC_APP_ID_FLAG }
-        if let timestamp { p.timestamp = timestamp; flags |= LB_AMQP_BASIC_TIMESTAMP_FLAG }
-        p.delivery_mode = persistent ? 2 : 1
-        flags |= LB_AMQP_BASIC_DELIVERY_MODE_FLAG
-        if !headers.isEmpty { p.headers = arena.table(headers); flags |= LB_AMQP_BASIC_HEADERS_FLAG }
-        p._flags = flags
-        return p
-    }
 }
 
 extension Duration {

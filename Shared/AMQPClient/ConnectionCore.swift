@@ -72,6 +72,9 @@ final class ConnectionCore: @unchecked Sendable {
     /// Acks taken from the command queue, sent together (see `sendAcks`).
     private var acksToSend: [UInt64] = []
     private var incoming = IncomingContent()
+    private var frames = PublishFrames(channel: ConnectionCore.publishChannel, frameMax: 0)
+    /// Deliveries read in the current pass over the socket, handed to their streams together.
+    private var deliveriesRead: [String: [AMQPDelivery]] = [:]
     private var lastActivity = ContinuousClock.now
     private var lastExpiryCheck = ContinuousClock.now
     private var shutdownRequest: (continuation: CheckedContinuation<Void, Never>, deadline: ContinuousClock.Instant)?
@@ -79,6 +82,8 @@ final class ConnectionCore: @unchecked Sendable {
     private static let publishChannel: UInt16 = 1
     private static let adminChannel: UInt16 = 2
     private static let maximumInFlight = 4096
+    /// Encoded publishes are written once they reach this size (a batch of 500 events is about 400 KiB).
+    private static let largestWrite = 1 << 20
 
     init(configuration: AMQPConfiguration, topology: AMQPTopology, logger: Logger) {
         self.configuration = configuration
@@ -247,6 +252,7 @@ final class ConnectionCore: @unchecked Sendable {
             throw error
         }
         generation += 1
+        frames = PublishFrames(channel: Self.publishChannel, frameMax: Int(amqp_get_frame_max(state)))
         unsettled.removeAll()
         acksToSend.removeAll()
         nextPublishTag = 1
@@ -278,6 +284,7 @@ final class ConnectionCore: @unchecked Sendable {
         }
         connection = nil
         incoming = IncomingContent()
+        deliveriesRead.removeAll()  // the broker delivers them again on the next connection
         shared.withLock { $0.connected = false }
         // A channel error caused by the messages themselves (e.g. a missing exchange) would
         // recur on every resend, so those publishes fail; after a lost connection they are retried.
@@ -404,31 +411,38 @@ final class ConnectionCore: @unchecked Sendable {
         }
     }
 
-    /// Sends queued publishes while fewer than `maximumInFlight` await confirmation.
+    /// Sends queued publishes while fewer than `maximumInFlight` await confirmation, encoded
+    /// together and written at once (see `PublishFrames`). A message that cannot be encoded fails
+    /// on its own; a failed write loses the connection, and what it carried is sent again after
+    /// reconnecting like any other unconfirmed publish.
     private func sendOutgoing() throws -> Bool {
-        guard let connection, !outgoing.isEmpty else { return false }
-        let arena = CStringArena()
-        defer { arena.free() }
-        var sent = 0
-        while sent < outgoing.count && unconfirmed.count < Self.maximumInFlight {
-            let pending = outgoing[sent]
-            let message = pending.message
-            var properties = message.properties.cProperties(arena)
-            let rc = message.body.withUnsafeBytes { body in
-                amqp_basic_publish(connection, Self.publishChannel, arena.bytes(message.exchange), arena.bytes(message.routingKey),
-                                   message.mandatory ? 1 : 0, 0, &properties,
-                                   amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress)))
-            }
-            if rc != AMQP_STATUS_OK.rawValue {
-                outgoing.removeFirst(sent)
-                throw BrokerFailure.connection("publish failed: \(String(cString: amqp_error_string2(rc)))")
+        guard connection != nil, !outgoing.isEmpty else { return false }
+        var taken = 0
+        defer { outgoing.removeFirst(taken) }
+        while taken < outgoing.count && unconfirmed.count < Self.maximumInFlight {
+            let pending = outgoing[taken]
+            taken += 1
+            do {
+                try frames.append(pending.message)
+            } catch {
+                pending.completion(.failure(.brokerRefused("cannot publish: \(error)")))
+                continue
             }
             unconfirmed[nextPublishTag] = pending
             nextPublishTag += 1
-            sent += 1
+            if frames.bytes.count >= Self.largestWrite { try writeFrames() }
         }
-        outgoing.removeFirst(sent)
-        return sent > 0
+        try writeFrames()
+        return taken > 0
+    }
+
+    private func writeFrames() throws {
+        guard let connection, !frames.isEmpty else { return }
+        defer { frames.removeAll() }
+        let rc = frames.bytes.withUnsafeBytes { buffer in
+            lb_send_all(amqp_get_sockfd(connection), buffer.baseAddress, buffer.count, Int32(configuration.rpcTimeout.milliseconds))
+        }
+        if rc != 0 { throw BrokerFailure.connection("publish failed: \(String(cString: strerror(errno)))") }
     }
 
     private func startConsumer(_ registration: ConsumerRegistration) throws {
@@ -542,6 +556,7 @@ final class ConnectionCore: @unchecked Sendable {
             lastActivity = .now
             try handle(frame, connection)
         }
+        handOverDeliveries()
         amqp_maybe_release_buffers(connection)
         return received > 0
     }
@@ -615,7 +630,7 @@ final class ConnectionCore: @unchecked Sendable {
             // Unsettled even if nobody takes it (a cancelled consumer): the broker holds it until the channel
             // closes, and a multiple ack must never reach past it.
             unsettled.insert(deliveryTag)
-            consumers[consumerTag]?.stream.yield(delivery)
+            deliveriesRead[consumerTag, default: []].append(delivery)
         case .returned(let code, let text):
             // basic.return precedes the confirm of the same message; match it by message id.
             let messageId = incoming.properties.messageId
@@ -625,6 +640,12 @@ final class ConnectionCore: @unchecked Sendable {
         case nil:
             break
         }
+    }
+
+    private func handOverDeliveries() {
+        guard !deliveriesRead.isEmpty else { return }
+        for (tag, deliveries) in deliveriesRead { consumers[tag]?.stream.yield(contentsOf: deliveries) }
+        deliveriesRead.removeAll(keepingCapacity: true)
     }
 
     private func confirm(upTo tag: UInt64, multiple: Bool, acknowledged: Bool) {

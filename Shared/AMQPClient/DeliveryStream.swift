@@ -8,7 +8,8 @@ public final class DeliveryStream: Sendable {
     private struct State {
         var buffer: [AMQPDelivery] = []
         var finished = false
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        /// Tasks waiting in `next(maximum:)`, with how many deliveries each will take.
+        var waiters: [Int: (maximum: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
         var nextWaiter = 0
     }
 
@@ -41,36 +42,55 @@ public final class DeliveryStream: Sendable {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { state -> Bool in
                         if !state.buffer.isEmpty || state.finished || Task.isCancelled { return true }
-                        state.waiters[id] = continuation
+                        state.waiters[id] = (maximum, continuation)
                         return false
                     }
                     if resumeNow { continuation.resume() }
                 }
             } onCancel: {
                 let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-                waiter?.resume()
+                waiter?.continuation.resume()
             }
             if Task.isCancelled { return [] }
+        }
+    }
+
+    /// Up to `maximum` deliveries already waiting, without waiting for any.
+    public func available(maximum: Int) -> [AMQPDelivery] {
+        state.withLock { state in
+            let count = min(maximum, state.buffer.count)
+            defer { state.buffer.removeFirst(count) }
+            return Array(state.buffer.prefix(count))
         }
     }
 
     /// Stops the broker sending more; deliveries already buffered are still handed out.
     public func cancel() { onCancel() }
 
-    func yield(_ delivery: AMQPDelivery) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.buffer.append(delivery)
-            guard let id = state.waiters.keys.min() else { return nil }
-            return state.waiters.removeValue(forKey: id)
+    /// Hands over the deliveries read from the socket in one pass, and wakes as many waiting
+    /// tasks as they fill (oldest first). Waking a task per delivery made consumers take
+    /// batches of a few messages, each costing a transaction and an ack (BENCHMARKS.md).
+    func yield(contentsOf deliveries: [AMQPDelivery]) {
+        guard !deliveries.isEmpty else { return }
+        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.buffer.append(contentsOf: deliveries)
+            var woken: [CheckedContinuation<Void, Never>] = []
+            var covered = 0
+            for id in state.waiters.keys.sorted() where covered < state.buffer.count {
+                let waiter = state.waiters.removeValue(forKey: id)!
+                covered += waiter.maximum
+                woken.append(waiter.continuation)
+            }
+            return woken
         }
-        waiter?.resume()
+        woken.forEach { $0.resume() }
     }
 
     func finish() {
         let waiters = state.withLock { state in
             state.finished = true
             defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            return state.waiters.values.map(\.continuation)
         }
         waiters.forEach { $0.resume() }
     }

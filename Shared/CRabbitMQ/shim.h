@@ -7,7 +7,9 @@
 #include <amqp.h>
 #include <amqp_framing.h>
 #include <amqp_tcp_socket.h>
+#include <errno.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <fcntl.h>
 
@@ -81,6 +83,28 @@ static inline int lb_poll_two(int fd_a, int fd_b, int timeout_ms, int *a_ready, 
     *a_ready = (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0;
     *b_ready = (fds[1].revents & (POLLIN | POLLERR | POLLHUP)) != 0;
     return rc;
+}
+
+/// Writes all of `buffer` to the connection's (non-blocking) socket, waiting in poll(2) while
+/// it is full, as rabbitmq-c's own sends do. Returns 0, or -1 with errno set (ETIMEDOUT when
+/// the socket stayed full for timeout_ms).
+static inline int lb_send_all(int fd, const void *buffer, size_t length, int timeout_ms) {
+    const char *next = (const char *)buffer;
+    while (length > 0) {
+        ssize_t written = send(fd, next, length, MSG_NOSIGNAL);
+        if (written > 0) { next += written; length -= (size_t)written; continue; }
+        if (written < 0 && errno == EINTR) continue;
+        if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd pfd;
+            pfd.fd = fd; pfd.events = POLLOUT; pfd.revents = 0;
+            int rc = poll(&pfd, 1, timeout_ms);
+            if (rc == 0) { errno = ETIMEDOUT; return -1; }
+            if (rc < 0 && errno != EINTR) return -1;
+            continue;
+        }
+        return -1;
+    }
+    return 0;
 }
 
 static inline int lb_make_wake_pipe(int fds[2]) {

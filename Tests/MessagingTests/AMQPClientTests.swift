@@ -101,6 +101,64 @@ import TestSupport
         }
     }
 
+    /// Publishes are framed by the client itself (one write per batch): every property kind, no
+    /// properties at all, an empty body and a body over several frames (the negotiated frame is
+    /// 128 KiB) must arrive exactly as sent, each confirmed, on the one connection.
+    @Test func everyPropertyKindAndBodySizeArrivesAsSent() async throws {
+        let queue = TestEnvironment.uniqueName("amqp")
+        try await withConnection(queueTopology(queue)) { connection in
+            let large = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let messages = [
+                OutgoingMessage(exchange: "", routingKey: queue, body: large, properties: AMQPProperties(
+                    messageId: "big", type: "test.big.v1", correlationId: "req-1", contentType: "application/octet-stream",
+                    appId: "tests", timestamp: 1_790_000_000, persistent: true,
+                    headers: ["flag": .bool(true), "off": .bool(false), "n": .int(-42), "max": .int(.max),
+                              "text": .string("é \"quoted\" ✓"), "empty": .string("")])),
+                OutgoingMessage(exchange: "", routingKey: queue, body: [], properties: AMQPProperties(persistent: false)),
+                OutgoingMessage(exchange: "", routingKey: queue, body: Array(repeating: 7, count: 131_064),  // exactly one frame's room
+                                properties: AMQPProperties(messageId: "edge")),
+                OutgoingMessage(exchange: "", routingKey: queue, body: Array(repeating: 8, count: 131_065),
+                                properties: AMQPProperties(messageId: "edge+1")),
+            ]
+            let outcomes = await connection.publish(messages)
+            #expect(outcomes.allSatisfy { if case .success = $0 { true } else { false } })
+            let deliveries = connection.consume(queue: queue, prefetch: 10)
+            let received = await receive(messages.count, from: deliveries)
+            #expect(received.map(\.body) == messages.map(\.body))
+            #expect(received.map(\.properties) == messages.map(\.properties))
+            received.forEach(connection.ack)
+            #expect(connection.connectionCount == 1)
+            try await connection.deleteQueue(queue)
+        }
+    }
+
+    /// A name AMQP cannot carry (over 255 bytes) fails that message alone; the rest of its
+    /// batch is confirmed and the connection stays up.
+    @Test func unencodableMessageFailsAloneAndTheConnectionStaysUp() async throws {
+        let queue = TestEnvironment.uniqueName("amqp")
+        try await withConnection(queueTopology(queue)) { connection in
+            let longRoutingKey = String(repeating: "k", count: 256), longMessageId = String(repeating: "m", count: 300)
+            let messages = (0..<5).map { (index: Int) -> OutgoingMessage in
+                let routingKey: String = index == 2 ? longRoutingKey : queue
+                let messageId: String = index == 3 ? longMessageId : "u-\(index)"
+                return OutgoingMessage(exchange: "", routingKey: routingKey, body: [UInt8(index)],
+                                       properties: AMQPProperties(messageId: messageId))
+            }
+            let outcomes = await connection.publish(messages)
+            for (index, outcome) in outcomes.enumerated() {
+                switch outcome {
+                case .success: #expect(![2, 3].contains(index))
+                case .failure(let error):
+                    #expect([2, 3].contains(index))
+                    #expect(error.description.contains("longer than 255 bytes"), "\(error)")
+                }
+            }
+            #expect(try await connection.inspect(queue: queue).messages == 3)
+            #expect(connection.connectionCount == 1)
+            try await connection.deleteQueue(queue)
+        }
+    }
+
     @Test func refusedAdminRequestDoesNotBreakTheConnection() async throws {
         try await withConnection { connection in
             await #expect(throws: AMQPError.self) { try await connection.inspect(queue: TestEnvironment.uniqueName("missing")) }
