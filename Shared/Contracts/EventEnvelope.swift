@@ -14,7 +14,7 @@ public struct EventEnvelope<Event: DomainEvent>: Codable, Sendable, Equatable {
     public var payload: Event
 
     public init(
-        messageId: UUID = UUID(), occurredAt: Date = Date(), correlationId: String? = nil,
+        messageId: UUID = .random(), occurredAt: Date = Date(), correlationId: String? = nil,
         causationId: UUID? = nil, payload: Event
     ) {
         self.messageId = messageId
