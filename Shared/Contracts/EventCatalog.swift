@@ -18,6 +18,9 @@ public struct EventDescriptor: Sendable {
     public let majorVersion: Int
     /// Encodes an envelope around the type's example, decodes it and compares: true if unchanged.
     public let roundTripsUnchanged: @Sendable () throws -> Bool
+    /// Encodes an envelope around the type's example (with this correlation and causation id) as
+    /// the outbox does and as `JSONEncoder` would for the whole envelope: true if the bytes match.
+    public let encodesAsJSONEncoderDoes: @Sendable (_ correlationId: String?, _ causationId: UUID?) throws -> Bool
 
     public init<Event: DomainEvent>(_ type: Event.Type) {
         eventType = Event.eventType
@@ -29,6 +32,11 @@ public struct EventDescriptor: Sendable {
                                          causationId: UUID(), payload: Event.example)
             let decoded = try EventCoding.decode(Event.self, from: try EventCoding.encode(envelope))
             return decoded == envelope && decoded.type == Event.eventType
+        }
+        encodesAsJSONEncoderDoes = { correlationId, causationId in
+            let envelope = EventEnvelope(occurredAt: Date(timeIntervalSince1970: 1_790_000_000.25), correlationId: correlationId,
+                                         causationId: causationId, payload: Event.example)
+            return try EventCoding.encode(envelope) == Array(EventCoding.encoder().encode(envelope))
         }
     }
 }

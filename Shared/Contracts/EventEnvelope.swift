@@ -65,7 +65,7 @@ public enum EventCoding {
     private static let sharedDecoder = decoder()
 
     public static func encode<Event: DomainEvent>(_ envelope: EventEnvelope<Event>) throws -> [UInt8] {
-        Array(try sharedEncoder.encode(envelope))
+        EnvelopeJSON.write(envelope, payload: try sharedEncoder.encode(envelope.payload))
     }
 
     public static func decodeHeader(_ bytes: [UInt8]) throws -> EnvelopeHeader {

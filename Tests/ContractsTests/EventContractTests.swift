@@ -9,6 +9,16 @@ import Testing
         #expect(try descriptor.roundTripsUnchanged())
     }
 
+    /// The outbox writes the envelope by hand around the payload; it must be what JSONEncoder writes.
+    @Test(arguments: EventCatalog.all.map(\.eventType))
+    func envelopeBytesAreJSONEncoders(_ eventType: String) throws {
+        let descriptor = try #require(EventCatalog.descriptor(for: eventType))
+        let awkward = "q\"b\\s/é\u{2028}😀 <&>" + String((0..<0x20).map { Character(UnicodeScalar(UInt8($0))) })
+        for (correlationId, causationId) in [(nil, nil), ("req-1", UUID()), (awkward, nil), ("", UUID())] as [(String?, UUID?)] {
+            #expect(try descriptor.encodesAsJSONEncoderDoes(correlationId, causationId), "\(eventType) \(String(describing: correlationId))")
+        }
+    }
+
     @Test func routingKeysFollowProducerEventVersion() {
         for event in EventCatalog.all {
             let parts = event.eventType.split(separator: ".").map(String.init)
