@@ -102,12 +102,13 @@ struct MessagingFixture: Sendable {
     }
 
     func consumer(_ broker: AMQPConnection, handlers: EventHandlers? = nil, faults: FaultInjection? = nil,
-                  maximumAttempts: Int = 3) -> EventConsumer {
+                  maximumAttempts: Int = 3, concurrency: Int = 4, batchWait: Duration = .milliseconds(5)) -> EventConsumer {
         var faults = faults ?? FaultInjection()
         let log = self.log
         faults.deliveryObserved = { id, _ in log.record(id) }
         return EventConsumer(client: database.client, broker: broker, queue: queue, handlers: handlers ?? self.handlers(),
-                             settings: .init(prefetch: 100, maximumAttempts: maximumAttempts), faults: faults,
+                             settings: .init(prefetch: 100, maximumAttempts: maximumAttempts, concurrency: concurrency,
+                                             batchWait: batchWait), faults: faults,
                              logger: TestEnvironment.logger)
     }
 

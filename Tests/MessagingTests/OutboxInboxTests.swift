@@ -51,6 +51,29 @@ import TestSupport
         }
     }
 
+    /// A worker that took fewer deliveries than a batch holds waits `batchWait` for more: events
+    /// arriving meanwhile share its transaction and its ack instead of costing their own.
+    @Test func deliveriesArrivingWithinTheBatchWaitShareOneTransaction() async throws {
+        try await MessagingFixture.with { fixture in
+            let batches = Mutex<[Int]>([])
+            let publisher = fixture.connection("publisher")
+            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
+            let faults = FaultInjection(consumerAfterCommitBeforeAck: { ids in batches.withLock { $0.append(ids.count) } })
+            try await withRunningServices([
+                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
+                fixture.relay(publisher),
+                fixture.consumer(consumerConnection, faults: faults, concurrency: 1, batchWait: .seconds(2)),
+            ]) {
+                try await consumerConnection.waitUntilConnected()
+                try await fixture.writeEvents(0..<1)
+                try await eventually("the first event published") { try await fixture.unsent() == 0 }
+                try await fixture.writeEvents(1..<6, perTransaction: 1)
+                try await eventually("all effects") { try await fixture.effects().distinct == 6 }
+            }
+            #expect(batches.withLock { $0 } == [6])
+        }
+    }
+
     @Test func relayPublishesAndConsumerAppliesEachEventOnce() async throws {
         try await MessagingFixture.with { fixture in
             try await fixture.withPipeline { consumerConnection, _ in

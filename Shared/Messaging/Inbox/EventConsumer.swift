@@ -20,10 +20,17 @@ public struct EventConsumer: Service {
         /// Batches handled at once, each in its own transaction (messages are not ordered anyway:
         /// retries and several relays reorder them, so handlers must not depend on order).
         public var concurrency: Int
-        public init(prefetch: UInt16 = 128, maximumAttempts: Int = 5, concurrency: Int = 4) {
+        /// How long a worker that took less than a full batch waits for more before handling it.
+        /// Deliveries arrive a few at a time while events flow; gathering them for a few
+        /// milliseconds means fewer transactions and acks per event (BENCHMARKS.md), for at most
+        /// this much added latency. Zero handles whatever has arrived at once.
+        public var batchWait: Duration
+        public init(prefetch: UInt16 = 128, maximumAttempts: Int = 5, concurrency: Int = 4,
+                    batchWait: Duration = .milliseconds(5)) {
             self.prefetch = prefetch
             self.maximumAttempts = maximumAttempts
             self.concurrency = concurrency
+            self.batchWait = batchWait
         }
     }
 
@@ -60,8 +67,12 @@ public struct EventConsumer: Service {
             for _ in 0..<max(1, settings.concurrency) {
                 workers.addTask {
                     while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                        let batch = await cancelWhenGracefulShutdown { await deliveries.next(maximum: batchSize) }
+                        var batch = await cancelWhenGracefulShutdown { await deliveries.next(maximum: batchSize) }
                         if batch.isEmpty { continue }
+                        if settings.batchWait > .zero, batch.count < batchSize {
+                            try? await Task.sleep(for: settings.batchWait)
+                            batch += deliveries.available(maximum: batchSize - batch.count)
+                        }
                         if let observe = faults?.deliveryObserved {
                             for delivery in batch { observe(delivery.properties.messageId ?? "", delivery.redelivered) }
                         }
@@ -109,9 +120,13 @@ public struct EventConsumer: Service {
                     logger.debug("duplicate delivery dropped", metadata: ["message_id": "\(header.messageId)"])
                     continue
                 }
+                // Both keys in one assignment: a handler may re-render its metadata on every change
+                // (swift-log's StreamLogHandler does), which was a twentieth of the consumer's CPU.
                 var messageLogger = logger
-                messageLogger[metadataKey: "message_id"] = "\(header.messageId)"
-                messageLogger[metadataKey: "correlation_id"] = .string(header.correlationId ?? "-")
+                var metadata = messageLogger.handler.metadata
+                metadata["message_id"] = "\(header.messageId)"
+                metadata["correlation_id"] = .string(header.correlationId ?? "-")
+                messageLogger.handler.metadata = metadata
                 if let handler = handlers.handler(for: header.type) {
                     try await handler(delivery.body, HandlerContext(
                         connection: connection, logger: messageLogger, messageId: header.messageId,
