@@ -14,7 +14,7 @@ enum EnvelopeJSON {
         json.append(UInt8(ascii: "{"))
         if let causationId = envelope.causationId {
             key("causationId", &json)
-            string(causationId.uuidString, &json)
+            string(causationId.text(lowercase: false), &json)
             json.append(UInt8(ascii: ","))
         }
         if let correlationId = envelope.correlationId {
@@ -23,7 +23,7 @@ enum EnvelopeJSON {
             json.append(UInt8(ascii: ","))
         }
         key("messageId", &json)
-        string(envelope.messageId.uuidString, &json)
+        string(envelope.messageId.text(lowercase: false), &json)
         json.append(UInt8(ascii: ","))
         key("occurredAt", &json)
         string(EventTimestamp.format(envelope.occurredAt), &json)
@@ -43,7 +43,8 @@ enum EnvelopeJSON {
     private static func key(_ name: StaticString, _ json: inout [UInt8]) {
         json.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { json.append(contentsOf: $0) }
-        json.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        json.append(UInt8(ascii: "\""))
+        json.append(UInt8(ascii: ":"))
     }
 
     /// JSON string with Foundation's escapes: quote, backslash and slash; \b \t \n \f \r; other
@@ -52,22 +53,31 @@ enum EnvelopeJSON {
         json.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
-                json.append(UInt8(ascii: "\\"))
-                json.append(byte)
-            case 0x08: json.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x09: json.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x0A: json.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0C: json.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x0D: json.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escape(byte, &json)
+            case 0x08: escape(UInt8(ascii: "b"), &json)
+            case 0x09: escape(UInt8(ascii: "t"), &json)
+            case 0x0A: escape(UInt8(ascii: "n"), &json)
+            case 0x0C: escape(UInt8(ascii: "f"), &json)
+            case 0x0D: escape(UInt8(ascii: "r"), &json)
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                json.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                         hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                escape(UInt8(ascii: "u"), &json)
+                json.append(UInt8(ascii: "0"))
+                json.append(UInt8(ascii: "0"))
+                json.append(hexDigit(byte >> 4))
+                json.append(hexDigit(byte & 0x0F))
             default:
                 json.append(byte)
             }
         }
         json.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ character: UInt8, _ json: inout [UInt8]) {
+        json.append(UInt8(ascii: "\\"))
+        json.append(character)
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

@@ -187,7 +187,7 @@ struct DeliveryHeader {
     let correlationId: String?
 
     init(_ delivery: AMQPDelivery) throws {
-        if let id = delivery.properties.messageId.flatMap(UUID.init(uuidString:)),
+        if let id = delivery.properties.messageId.flatMap({ UUID(text: $0) }),
            let type = delivery.properties.type, !type.isEmpty {
             self.messageId = id
             self.type = type

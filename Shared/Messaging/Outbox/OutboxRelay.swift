@@ -110,13 +110,8 @@ public struct OutboxRelay: Service {
             }
             guard !rows.isEmpty else { return 0 }
             let messages = rows.map { row in
-                OutgoingMessage(
-                    exchange: EventTopology.exchange, routingKey: row.type, body: Array(row.body.utf8),
-                    properties: AMQPProperties(
-                        messageId: row.messageId.uuidString.lowercased(), type: row.type, correlationId: row.correlationId,
-                        contentType: "application/json", appId: schema,
-                        timestamp: UInt64(max(0, row.occurredAt.timeIntervalSince1970)), persistent: true),
-                    mandatory: true)
+                EventTopology.message(messageId: row.messageId, type: row.type, correlationId: row.correlationId,
+                                      occurredAt: row.occurredAt, body: Array(row.body.utf8), producer: schema)
             }
             let outcomes = await broker.publish(messages, timeout: settings.publishTimeout)
             try await faults?.relayAfterPublishBeforeMarkingSent?()

@@ -1,4 +1,6 @@
 import AMQPClient
+import Contracts
+import Foundation
 
 /// The broker layout every service shares: one durable topic exchange for domain events and,
 /// per consuming service, three quorum queues:
@@ -42,6 +44,20 @@ public enum EventTopology {
             ],
             bindings: routingKeys.map { .init(queue: queue, exchange: exchange, routingKey: $0) }
         )
+    }
+
+    /// An event as it goes on the wire: to the exchange under its type, persistent and mandatory
+    /// (an unroutable one comes back), with the envelope's id, type and correlation id copied into
+    /// the AMQP properties, where consumers read them, and the producing service as app id.
+    public static func message(messageId: UUID, type: String, correlationId: String?, occurredAt: Date,
+                               body: [UInt8], producer: String) -> OutgoingMessage {
+        OutgoingMessage(
+            exchange: exchange, routingKey: type, body: body,
+            properties: AMQPProperties(
+                messageId: messageId.text(lowercase: true), type: type, correlationId: correlationId,
+                contentType: "application/json", appId: producer,
+                timestamp: UInt64(max(0, occurredAt.timeIntervalSince1970)), persistent: true),
+            mandatory: true)
     }
 
     public static func retryQueue(_ queue: String) -> String { "\(queue).retry" }
