@@ -72,7 +72,18 @@ public enum EventCoding {
         try sharedDecoder.decode(EnvelopeHeader.self, from: Data(bytes))
     }
 
+    /// The envelope's own fields are read by `EnvelopeReader`, the payload by `JSONDecoder`; any
+    /// envelope the reader does not take, or whose payload does not decode, goes through
+    /// `JSONDecoder` whole, so the result and any error are `JSONDecoder`'s.
     public static func decode<Event: DomainEvent>(_ type: Event.Type, from bytes: [UInt8]) throws -> EventEnvelope<Event> {
-        try sharedDecoder.decode(EventEnvelope<Event>.self, from: Data(bytes))
+        if let fields = EnvelopeReader.read(bytes),
+           let payload = try? sharedDecoder.decode(Event.self, from: Data(bytes[fields.payload])) {
+            var envelope = EventEnvelope(messageId: fields.messageId, occurredAt: fields.occurredAt,
+                                         correlationId: fields.correlationId, causationId: fields.causationId, payload: payload)
+            envelope.type = fields.type
+            envelope.producer = fields.producer
+            return envelope
+        }
+        return try sharedDecoder.decode(EventEnvelope<Event>.self, from: Data(bytes))
     }
 }
