@@ -15,17 +15,23 @@ import ServiceLifecycle
 /// `maximumAttempts` times, to the dead-letter queue with the reason in its headers.
 public struct EventConsumer: Service {
     public struct Settings: Sendable {
+        /// Unacknowledged deliveries the broker may send ahead; a batch is at most
+        /// `prefetch / concurrency` of them.
         public var prefetch: UInt16
         public var maximumAttempts: Int
         /// Batches handled at once, each in its own transaction (messages are not ordered anyway:
         /// retries and several relays reorder them, so handlers must not depend on order).
+        /// One by default: workers side by side split the arrivals into smaller batches, and a
+        /// batch acked before an earlier one is still open cannot use one multiple ack; one worker
+        /// gathering up to 512 took a fifth less CPU per event than 2 × 256 or 4 × 32
+        /// (BENCHMARKS.md). Replicas scale a queue out; they compete on it.
         public var concurrency: Int
         /// How long a worker that took less than a full batch waits for more before handling it.
         /// Deliveries arrive a few at a time while events flow; gathering them for a few
         /// milliseconds means fewer transactions and acks per event (BENCHMARKS.md), for at most
         /// this much added latency. Zero handles whatever has arrived at once.
         public var batchWait: Duration
-        public init(prefetch: UInt16 = 128, maximumAttempts: Int = 5, concurrency: Int = 4,
+        public init(prefetch: UInt16 = 512, maximumAttempts: Int = 5, concurrency: Int = 1,
                     batchWait: Duration = .milliseconds(5)) {
             self.prefetch = prefetch
             self.maximumAttempts = maximumAttempts
