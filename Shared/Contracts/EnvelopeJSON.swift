@@ -51,6 +51,13 @@ enum EnvelopeJSON {
     /// control characters as \u00xx. Everything else, non-ASCII included, as UTF-8.
     static func string(_ value: String, _ json: inout [UInt8]) {
         json.append(UInt8(ascii: "\""))
+        defer { json.append(UInt8(ascii: "\"")) }
+        // Ids, times, types and most request ids need no escape: copied whole.
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") })
+        else {
+            json.append(contentsOf: value.utf8)
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escape(byte, &json)
@@ -69,7 +76,6 @@ enum EnvelopeJSON {
                 json.append(byte)
             }
         }
-        json.append(UInt8(ascii: "\""))
     }
 
     private static func escape(_ character: UInt8, _ json: inout [UInt8]) {
