@@ -166,16 +166,22 @@ let package = Package(
               extra: ["CCurl", .product(name: "Mustache", package: "swift-mustache")])
     + [
         // MARK: Benchmarks
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: ["AMQPClient", "Persistence", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/Support",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "EventPipelineBenchmark",
-            dependencies: ["Messaging", "ServiceKit", "Contracts", "AMQPClient",
+            dependencies: ["BenchmarkSupport", "Messaging", "ServiceKit", "Contracts", "AMQPClient",
                            .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Benchmarks/EventPipeline",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "AttendanceBenchmark",
-            dependencies: ["AttendanceService", "GatewayService", "ServiceKit", "Messaging", "Contracts", "Persistence", "AMQPClient",
+            dependencies: ["BenchmarkSupport", "AttendanceService", "GatewayService", "ServiceKit", "Messaging", "Contracts", "Persistence", "AMQPClient",
                            .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,4 +1,5 @@
 import AMQPClient
+import BenchmarkSupport
 import Contracts
 import Crypto
 import Foundation
@@ -148,7 +149,7 @@ private func marking(_ stack: Stack, queue: String, clients: Int, registers: Int
 
     // The consumer: a queue of the benchmark's own, bound to mark-recorded, counting arrivals per lesson.
     let consumer = AMQPConnection(
-        configuration: try brokerConfiguration("bench-marks-consumer"),
+        configuration: try BenchmarkEnvironment.broker("bench-marks-consumer"),
         topology: EventTopology.publisher + AMQPTopology(
             queues: [.init(name: queue, arguments: ["x-queue-type": .string("quorum")])],
             bindings: [.init(queue: queue, exchange: EventTopology.exchange, routingKey: markRecordedType)]),

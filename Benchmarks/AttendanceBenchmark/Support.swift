@@ -1,6 +1,7 @@
 import AMQPClient
 import AsyncHTTPClient
 import AttendanceService
+import BenchmarkSupport
 import Contracts
 import Crypto
 import Foundation
@@ -24,26 +25,8 @@ import Glibc
 // (real HTTP between them), a trivial Hummingbird endpoint for the raw HTTP baseline, the test
 // database (a schema of the run's own) and the test vhost (queues of the run's own).
 
-let environment = ProcessInfo.processInfo.environment
-let logger: Logger = {
-    var logger = Logger(label: "attendance-benchmark")
-    logger.logLevel = .warning
-    return logger
-}()
-
-func brokerConfiguration(_ name: String) throws -> AMQPConfiguration {
-    try AMQPConfiguration(url: environment["TEST_AMQP_URL"] ?? "amqp://learnbridge:learnbridge@127.0.0.1:5672/learnbridge_test",
-                          connectionName: name)
-}
-
-func databaseConfiguration(schema: String, maximumConnections: Int = 20) -> DatabaseConfiguration {
-    DatabaseConfiguration(
-        host: environment["TEST_DATABASE_HOST"] ?? "127.0.0.1", port: Int(environment["TEST_DATABASE_PORT"] ?? "") ?? 5432,
-        database: environment["TEST_DATABASE_NAME"] ?? "learnbridge_test",
-        user: environment["TEST_DATABASE_USER"] ?? "learnbridge_test",
-        password: environment["TEST_DATABASE_PASSWORD"] ?? "learnbridge_test", schema: schema,
-        maximumConnections: maximumConnections)
-}
+let environment = BenchmarkEnvironment.variables
+let logger = BenchmarkEnvironment.logger("attendance-benchmark")
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -110,15 +93,15 @@ struct Stack: Sendable {
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let schema = "bench_att_\(suffix)"
         let serviceName = "bench-attendance-\(suffix)"
-        let database = databaseConfiguration(schema: schema, maximumConnections: max(clients + 4, 10)).makeClient(logger: logger)
+        let database = BenchmarkEnvironment.database(schema: schema, maximumConnections: max(clients + 4, 10)).makeClient(logger: logger)
         let databaseTask = Task { await database.run() }
         try await Task.sleep(for: .milliseconds(50))  // lets run() start before the first query
         try await database.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
 
         let attendancePort = freePort(), gatewayPort = freePort(), rawPort = freePort()
         let attendance = try await AttendanceService.buildApplication(
-            ServiceConfiguration(serviceName: serviceName, httpPort: attendancePort, database: databaseConfiguration(schema: schema),
-                                 broker: try brokerConfiguration(serviceName), jwksURL: nil, logLevel: .warning,
+            ServiceConfiguration(serviceName: serviceName, httpPort: attendancePort, database: BenchmarkEnvironment.database(schema: schema),
+                                 broker: try BenchmarkEnvironment.broker(serviceName), jwksURL: nil, logLevel: .warning,
                                  eventRetryDelay: .seconds(1), eventMaximumAttempts: 5),
             overrides: ServiceOverrides(tokenVerifier: tokens.verifier))
 
@@ -202,7 +185,7 @@ struct Stack: Sendable {
         try await http.shutdown()
         await group.triggerGracefulShutdown()
         try await running.value
-        let cleanup = AMQPConnection(configuration: try brokerConfiguration("bench-cleanup"), logger: logger)
+        let cleanup = AMQPConnection(configuration: try BenchmarkEnvironment.broker("bench-cleanup"), logger: logger)
         cleanup.start()
         try? await cleanup.waitUntilConnected()
         for name in [serviceName, EventTopology.retryQueue(serviceName), EventTopology.deadLetterQueue(serviceName)] + extraQueues {

@@ -1,4 +1,5 @@
 import AMQPClient
+import BenchmarkSupport
 import Contracts
 import Foundation
 import Logging
@@ -69,18 +70,8 @@ struct BenchmarkEvent: DomainEvent {
 
 let benchmarkProcess = shortIdentifier()
 
-let environment = ProcessInfo.processInfo.environment
-
-let logger: Logger = {
-    var logger = Logger(label: "benchmark")
-    logger.logLevel = .warning
-    return logger
-}()
-
-func brokerConfiguration(_ name: String) throws -> AMQPConfiguration {
-    try AMQPConfiguration(url: environment["TEST_AMQP_URL"] ?? "amqp://learnbridge:learnbridge@127.0.0.1:5672/learnbridge_test",
-                          connectionName: name)
-}
+let environment = BenchmarkEnvironment.variables
+let logger = BenchmarkEnvironment.logger("benchmark")
 
 func elapsedSeconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

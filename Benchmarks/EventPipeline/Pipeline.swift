@@ -1,4 +1,5 @@
 import AMQPClient
+import BenchmarkSupport
 import Contracts
 import Foundation
 import Messaging
@@ -41,11 +42,7 @@ struct PipelineResult {
 /// pipeline ends at the inbox as the issue defines it.
 func measurePipeline(_ options: Options, count: Int, plan: WritePlan) async throws -> PipelineResult {
     let schema = "bench_\(shortIdentifier())"
-    let database = DatabaseConfiguration(
-        host: environment["TEST_DATABASE_HOST"] ?? "127.0.0.1", port: Int(environment["TEST_DATABASE_PORT"] ?? "") ?? 5432,
-        database: environment["TEST_DATABASE_NAME"] ?? "learnbridge_test",
-        user: environment["TEST_DATABASE_USER"] ?? "learnbridge_test",
-        password: environment["TEST_DATABASE_PASSWORD"] ?? "learnbridge_test", schema: schema, maximumConnections: 40)
+    let database = BenchmarkEnvironment.database(schema: schema, maximumConnections: 40)
     let client = database.makeClient(logger: logger)
     let clientTask = Task { await client.run() }
     defer { clientTask.cancel() }
@@ -60,9 +57,9 @@ func measurePipeline(_ options: Options, count: Int, plan: WritePlan) async thro
     var handlers = EventHandlers()
     // Decoded like any service's events; the handler adds no work of its own.
     handlers.on(BenchmarkEvent.self) { _, _ in handled.withLock { $0 += 1 } }
-    let publisher = AMQPConnection(configuration: try brokerConfiguration("bench-publisher"), topology: EventTopology.publisher, logger: logger)
+    let publisher = AMQPConnection(configuration: try BenchmarkEnvironment.broker("bench-publisher"), topology: EventTopology.publisher, logger: logger)
     let consumerConnection = AMQPConnection(
-        configuration: try brokerConfiguration("bench-consumer"),
+        configuration: try BenchmarkEnvironment.broker("bench-consumer"),
         topology: EventTopology.consumer(queue: queue, routingKeys: [eventType], retryDelay: .seconds(1)), logger: logger)
     let group = ServiceGroup(configuration: .init(services: [
         BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
@@ -116,7 +113,7 @@ func measurePipeline(_ options: Options, count: Int, plan: WritePlan) async thro
     let total = deliveries.withLock { $0 }
     await group.triggerGracefulShutdown()
     try await running.value
-    let cleanup = AMQPConnection(configuration: try brokerConfiguration("bench-cleanup"), logger: logger)
+    let cleanup = AMQPConnection(configuration: try BenchmarkEnvironment.broker("bench-cleanup"), logger: logger)
     cleanup.start()
     for name in [queue, EventTopology.retryQueue(queue), EventTopology.deadLetterQueue(queue)] { try? await cleanup.deleteQueue(name) }
     await cleanup.close()

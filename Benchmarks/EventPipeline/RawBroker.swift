@@ -1,4 +1,5 @@
 import AMQPClient
+import BenchmarkSupport
 import Contracts
 import Foundation
 import Messaging
@@ -24,7 +25,7 @@ func measureRawBroker(_ options: Options) async throws -> RawBrokerResult {
     let queue = "bench.raw.\(shortIdentifier())"
     let eventType = BenchmarkEvent.eventType
     let connection = AMQPConnection(
-        configuration: try brokerConfiguration("bench-raw"),
+        configuration: try BenchmarkEnvironment.broker("bench-raw"),
         topology: EventTopology.consumer(queue: queue, routingKeys: [eventType], retryDelay: .seconds(1)), logger: logger)
     connection.start()
     try await connection.waitUntilConnected()
