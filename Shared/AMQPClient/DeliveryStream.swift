@@ -11,6 +11,12 @@ public final class DeliveryStream: Sendable {
         /// Tasks waiting in `next(maximum:)`, with how many deliveries each will take.
         var waiters: [Int: (maximum: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
         var nextWaiter = 0
+
+        mutating func take(_ maximum: Int) -> [AMQPDelivery] {
+            let count = min(maximum, buffer.count)
+            defer { buffer.removeFirst(count) }
+            return Array(buffer.prefix(count))
+        }
     }
 
     private let state = Mutex(State())
@@ -25,11 +31,7 @@ public final class DeliveryStream: Sendable {
     public func next(maximum: Int) async -> [AMQPDelivery] {
         while true {
             let taken: [AMQPDelivery]? = state.withLock { state in
-                if !state.buffer.isEmpty {
-                    let count = min(maximum, state.buffer.count)
-                    defer { state.buffer.removeFirst(count) }
-                    return Array(state.buffer.prefix(count))
-                }
+                if !state.buffer.isEmpty { return state.take(maximum) }
                 return state.finished ? [] : nil
             }
             if let taken { return taken }
@@ -57,11 +59,7 @@ public final class DeliveryStream: Sendable {
 
     /// Up to `maximum` deliveries already waiting, without waiting for any.
     public func available(maximum: Int) -> [AMQPDelivery] {
-        state.withLock { state in
-            let count = min(maximum, state.buffer.count)
-            defer { state.buffer.removeFirst(count) }
-            return Array(state.buffer.prefix(count))
-        }
+        state.withLock { $0.take(maximum) }
     }
 
     /// Stops the broker sending more; deliveries already buffered are still handed out.
