@@ -106,11 +106,16 @@ struct PublishFrames {
     }
 
     private mutating func endFrame(_ sizeAt: Int) {
+        fillInSize(at: sizeAt)
+        bytes.append(Self.frameEnd)
+    }
+
+    /// Writes, at `sizeAt`, how many bytes follow the 4-byte size placeholder there.
+    private mutating func fillInSize(at sizeAt: Int) {
         let size = UInt32(bytes.count - sizeAt - 4)
         withUnsafeBytes(of: size.bigEndian) { raw in
             for index in 0..<4 { bytes[sizeAt + index] = raw[index] }
         }
-        bytes.append(Self.frameEnd)
     }
 
     // MARK: - Field types
@@ -144,9 +149,6 @@ struct PublishFrames {
                 bytes.append(flag ? 1 : 0)
             }
         }
-        let size = UInt32(bytes.count - sizeAt - 4)
-        withUnsafeBytes(of: size.bigEndian) { raw in
-            for index in 0..<4 { bytes[sizeAt + index] = raw[index] }
-        }
+        fillInSize(at: sizeAt)
     }
 }
