@@ -4,8 +4,8 @@ import Foundation
 /// `JSONEncoder`.
 ///
 /// The output is byte for byte what `JSONEncoder` with sorted keys writes for the whole envelope
-/// (tested against it), but the envelope's own fields through `JSONEncoder` cost about a tenth of
-/// the pipeline's Swift CPU per event, on every outbox write (BENCHMARKS.md).
+/// (tested against it), without the generic containers, the date strategy's closure and the
+/// sprintf of each id that `JSONEncoder` spends on the envelope at every outbox write (BENCHMARKS.md).
 enum EnvelopeJSON {
     static func write<Event: DomainEvent>(_ envelope: EventEnvelope<Event>, payload: Data) -> [UInt8] {
         var json = [UInt8]()

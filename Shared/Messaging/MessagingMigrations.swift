@@ -46,7 +46,7 @@ public enum MessagingMigrations {
         // costs on the hot path: index upkeep was a third of PostgreSQL's time per event
         // (BENCHMARKS.md). The outbox's unique message id guarded nothing the inbox does not:
         // ids are random, and a row written twice would carry the same event. The two
-        // time indexes only serve the hourly retention clean-up, over append-ordered times,
+        // time indexes only serve the retention clean-up (MessagingHousekeeping), over append-ordered times,
         // which a BRIN index answers at a fraction of a B-tree's upkeep.
         Migration(version: 3, name: "lighter outbox and inbox indexes", statements: [
             "ALTER TABLE outbox DROP CONSTRAINT outbox_message_id_key",
