@@ -48,3 +48,7 @@ func measured(messages: Int, _ body: () async throws -> Void) async rethrows -> 
     let seconds = elapsedSeconds(ContinuousClock.now - started)
     return (Double(messages) / seconds, (CPUTime.now() - cpuBefore).perEvent(messages))
 }
+
+func elapsedSeconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}

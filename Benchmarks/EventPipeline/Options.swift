@@ -1,10 +1,8 @@
 import AMQPClient
 import BenchmarkSupport
-import Contracts
 import Foundation
 import Logging
 import Messaging
-import Synchronization
 
 /// The benchmark's settings. The relay and consumer settings default to the services' own
 /// (`OutboxRelay.Settings`, `EventConsumer.Settings`), so the pipeline measured is the one that runs.
@@ -51,41 +49,5 @@ struct Options: Sendable {
     }
 }
 
-/// The event the writers put in the outbox: a sequence number and padding up to the message size.
-struct BenchmarkEvent: DomainEvent {
-    static let producer = Producer.identity
-    /// A routing key of this process's own, so a queue left behind by an earlier run gets nothing.
-    static var eventName: String { "benchmark-\(benchmarkProcess)" }
-    static let majorVersion = 1
-    static var example: Self { Self(sequence: 0, padding: "") }
-    var sequence: Int
-    var padding: String
-
-    /// Padding that makes an envelope of this event about `size` bytes on the wire.
-    static func padding(forMessageSize size: Int) throws -> String {
-        let envelope = EventEnvelope(payload: BenchmarkEvent(sequence: 0, padding: ""))
-        return String(repeating: "x", count: max(0, size - (try EventCoding.encode(envelope).count)))
-    }
-}
-
-let benchmarkProcess = shortIdentifier()
-
 let environment = BenchmarkEnvironment.variables
 let logger = BenchmarkEnvironment.logger("benchmark")
-
-func elapsedSeconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-func shortIdentifier() -> String { String(UUID.random().uuidString.prefix(8)).lowercased() }
-
-/// A shared position that tasks advance: each `take` returns where it was and moves it on.
-final class Counter: Sendable {
-    private let value = Mutex(0)
-    func take(_ step: Int) -> Int {
-        value.withLock { value in
-            defer { value += step }
-            return value
-        }
-    }
-}

@@ -159,3 +159,14 @@ func scalar<Value: PostgresDecodable & Sendable>(_ client: PostgresClient, _ sql
 }
 
 struct NoRow: Error { let query: String }
+
+/// A shared position that tasks advance: each `take` returns where it was and moves it on.
+final class Counter: Sendable {
+    private let value = Mutex(0)
+    func take(_ step: Int) -> Int {
+        value.withLock { value in
+            defer { value += step }
+            return value
+        }
+    }
+}
