@@ -30,22 +30,38 @@ struct Options: Sendable {
         var iterator = arguments.makeIterator()
         while let flag = iterator.next() {
             if flag == "--help" { print(Self.usage); exit(0) }
-            guard let text = iterator.next(), let value = Double(text) else { fatalError("\(flag) needs a number\n\(Self.usage)") }
+            let text = iterator.next()
+            func count(minimum: Int = 1) -> Int {
+                guard let text, let value = Int(text), value >= minimum else {
+                    Self.refuse("\(flag) needs a whole number of at least \(minimum), not \(text ?? "nothing")")
+                }
+                return value
+            }
             switch flag {
-            case "--events": events = Int(value)
-            case "--size": size = Int(value)
-            case "--writers": writers = Int(value)
-            case "--per-transaction": perTransaction = Int(value)
-            case "--runs": runs = Int(value)
-            case "--prefetch": prefetch = Int(value)
-            case "--consumers": consumers = Int(value)
-            case "--batch-wait-ms": batchWaitMilliseconds = Int(value)
-            case "--relay-batch": relayBatch = Int(value)
-            case "--relay-concurrency": relayConcurrency = Int(value)
-            case "--paced-load": pacedLoad = value
-            default: fatalError("unknown option \(flag)\n\(Self.usage)")
+            case "--events": events = count()
+            case "--size": size = count()
+            case "--writers": writers = count()
+            case "--per-transaction": perTransaction = count()
+            case "--runs": runs = count()
+            case "--prefetch": prefetch = count()
+            case "--consumers": consumers = count()
+            case "--batch-wait-ms": batchWaitMilliseconds = count(minimum: 0)
+            case "--relay-batch": relayBatch = count()
+            case "--relay-concurrency": relayConcurrency = count()
+            case "--paced-load":
+                // The paced run's rate is a share of the saturated rate: above 1 it cannot be sustained.
+                guard let text, let value = Double(text), value > 0, value <= 1 else {
+                    Self.refuse("--paced-load needs a fraction above 0 and at most 1, not \(text ?? "nothing")")
+                }
+                pacedLoad = value
+            default: Self.refuse("unknown option \(flag)")
             }
         }
+    }
+
+    private static func refuse(_ problem: String) -> Never {
+        FileHandle.standardError.write(Data("\(problem)\n\(usage)\n".utf8))
+        exit(2)
     }
 }
 
