@@ -4,6 +4,7 @@ scripts' environment, and the RabbitMQ definitions. All offline."""
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -524,6 +525,53 @@ def test_scripts_parse(script):
     subprocess.run([shell, "-n", str(path)], check=True)
     if script != "deploy/local/lib.sh":
         assert path.stat().st_mode & 0o111, f"{script} is not executable"
+
+
+def _affinities(pids):
+    return {pid: frozenset(os.sched_getaffinity(pid)) for pid in pids}
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="the broker-apart layout needs two cores")
+def test_benchmark_cpu_layouts_pin_the_broker_apart_and_undo_it():
+    """lib.sh's broker-apart layout puts the RabbitMQ node alone on core 0 and PostgreSQL (with the
+    backends it starts later) on the others; shared gives every core back."""
+    paths = subprocess.run(
+        ["bash", "-c", 'source deploy/local/lib.sh; echo "$RABBIT_DIR/rabbitmq.pid"; echo "$PG_DATA/postmaster.pid"'],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.split()
+    beam = int(Path(paths[0]).read_text().split()[0])
+    postmaster = int(Path(paths[1]).read_text().split()[0])
+    broker_threads = [int(t) for t in os.listdir(f"/proc/{beam}/task")]
+    every_core = set(range(os.cpu_count()))
+
+    def layout(name):
+        subprocess.run(["bash", "-c", f"source deploy/local/lib.sh; lb_apply_cpu_layout {name}"], cwd=ROOT, check=True)
+
+    try:
+        layout("broker-apart")
+        assert set(_affinities(broker_threads).values()) == {frozenset({0})}
+        assert os.sched_getaffinity(postmaster) == every_core - {0}
+        # A backend started now inherits the postmaster's cores.
+        session = subprocess.Popen(
+            ["bash", "-c", "source deploy/local/lib.sh; psql_superuser -At"], cwd=ROOT,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            session.stdin.write("SELECT pg_backend_pid();\n")
+            session.stdin.flush()
+            backend = int(session.stdout.readline())
+            assert os.sched_getaffinity(backend) == every_core - {0}
+        finally:
+            session.communicate("\\q\n", timeout=30)
+        assert subprocess.run(["bash", "-c", "source deploy/local/lib.sh; lb_benchmark_cores broker-apart"],
+                              cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip() == f"1-{os.cpu_count() - 1}"
+    finally:
+        layout("shared")
+    assert set(_affinities(broker_threads).values()) == {frozenset(every_core)}
+    assert os.sched_getaffinity(postmaster) == every_core
+    refused = subprocess.run(["bash", "-c", "source deploy/local/lib.sh; lb_apply_cpu_layout sideways"],
+                             cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode != 0 and "unknown CPU layout 'sideways'" in refused.stderr
 
 
 def test_dockerfile_ships_every_service():

@@ -675,3 +675,49 @@ stop_all() {
     stop_rabbitmq
     stop_postgres
 }
+
+# ---------------------------------------------------------------------------------------
+# CPU layouts for benchmarks
+#
+# shared:       every process may run on every core (the default of the machine).
+# broker-apart: the RabbitMQ node on core 0 and nothing else there; PostgreSQL and the benchmark
+#               on the other cores. A deployment gives the broker nodes of its own; on a machine this
+#               small, sharing lets a broker-only baseline borrow the cores the database and the
+#               pipeline need, so the layout decides what a ratio against the broker means.
+
+lb_cpu_count() { nproc --all; }
+
+# The cores the benchmark process runs on in a layout (a taskset list).
+lb_benchmark_cores() {
+    local last=$(($(lb_cpu_count) - 1))
+    case "$1" in
+        shared) echo "0-$last" ;;
+        broker-apart) echo "1-$last" ;;
+    esac
+}
+
+# Pins the project-local RabbitMQ node and PostgreSQL cluster (every thread, every backend; new
+# backends inherit the postmaster's cores) for a layout; `shared` undoes a pinning.
+lb_apply_cpu_layout() {
+    local layout="$1" last
+    last=$(($(lb_cpu_count) - 1))
+    local broker_cores database_cores
+    case "$layout" in
+        shared) broker_cores="0-$last"; database_cores="0-$last" ;;
+        broker-apart)
+            ((last >= 1)) || lb_die "the broker-apart layout needs at least 2 cores"
+            broker_cores="0"; database_cores="1-$last" ;;
+        *) lb_die "unknown CPU layout '$layout' (shared, broker-apart)" ;;
+    esac
+    local beam postmaster pid
+    beam="$(cat "$RABBIT_DIR/rabbitmq.pid" 2>/dev/null || true)"
+    [[ -n "$beam" ]] && kill -0 "$beam" 2>/dev/null || lb_die "RabbitMQ is not running"
+    postmaster="$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null || true)"
+    [[ -n "$postmaster" ]] && kill -0 "$postmaster" 2>/dev/null || lb_die "PostgreSQL is not running"
+    for pid in "$beam" $(ps --ppid "$beam" -o pid=); do
+        taskset -a -c -p "$broker_cores" "$pid" >/dev/null
+    done
+    for pid in "$postmaster" $(ps --ppid "$postmaster" -o pid=); do
+        taskset -a -c -p "$database_cores" "$pid" >/dev/null 2>&1 || true # a backend may just have ended
+    done
+}
