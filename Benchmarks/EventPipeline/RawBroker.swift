@@ -9,7 +9,8 @@ import Synchronization
 struct RawBrokerResult {
     /// Confirmed publishes of the pipeline's own messages (same exchange, routing key, properties
     /// and size, prebuilt), as the relay publishes them: `relayConcurrency` windows of `relayBatch`
-    /// in flight. The baseline the target is judged against.
+    /// in flight. With the same publish after the pipeline (`measureRawPublishAgain`), the baseline
+    /// the target is judged against.
     var publish: (rate: Double, cpu: CPUTime)
     /// Acknowledged consumes of those messages from a backlog, with the consumer's prefetch.
     var consume: (rate: Double, cpu: CPUTime)
@@ -23,20 +24,9 @@ struct RawBrokerResult {
 
 func measureRawBroker(_ options: Options) async throws -> RawBrokerResult {
     let queue = "bench.raw.\(shortIdentifier())"
-    let eventType = BenchmarkEvent.eventType
-    let connection = AMQPConnection(
-        configuration: try BenchmarkEnvironment.broker("bench-raw"),
-        topology: EventTopology.consumer(queue: queue, routingKeys: [eventType], retryDelay: .seconds(1)), logger: logger)
-    connection.start()
-    try await connection.waitUntilConnected()
+    let connection = try await connectedLikeAService(consuming: queue, name: "bench-raw")
 
-    let padding = try BenchmarkEvent.padding(forMessageSize: options.size)
-    let messages = try (0..<options.events).map { sequence in
-        let envelope = EventEnvelope(payload: BenchmarkEvent(sequence: sequence, padding: padding))
-        return EventTopology.message(messageId: envelope.messageId, type: eventType, correlationId: envelope.correlationId,
-                                     occurredAt: envelope.occurredAt, body: try EventCoding.encode(envelope), producer: "bench")
-    }
-
+    let messages = try pipelineMessages(options)
     let publish = try await measured(messages: messages.count) {
         try await publishAll(messages, on: connection, options)
     }
@@ -60,11 +50,55 @@ func measureRawBroker(_ options: Options) async throws -> RawBrokerResult {
         try await publishAll(minimal, on: connection, options)
     }
 
-    for name in [queue, EventTopology.retryQueue(queue), EventTopology.deadLetterQueue(queue), minimalQueue] {
-        try await connection.deleteQueue(name)
-    }
+    try await connection.deleteQueue(minimalQueue)
+    try await deleteQueues(of: queue, on: connection)
     await connection.close()
     return RawBrokerResult(publish: publish, consume: consume, ceiling: ceiling, minimalPublish: minimalPublish)
+}
+
+/// The baseline's publish once more, after the pipeline, into a new queue declared like a service's:
+/// the ratio is judged against the mean of the publishes before and after it, so a drift of the
+/// machine's speed during a run weighs on both sides alike.
+func measureRawPublishAgain(_ options: Options) async throws -> (rate: Double, cpu: CPUTime) {
+    let queue = "bench.raw.\(shortIdentifier())"
+    let connection = try await connectedLikeAService(consuming: queue, name: "bench-raw-again")
+    let messages = try pipelineMessages(options)
+    let publish = try await measured(messages: messages.count) {
+        try await publishAll(messages, on: connection, options)
+    }
+    try await deleteQueues(of: queue, on: connection)
+    await connection.close()
+    return publish
+}
+
+/// A connection that declares `queue` as a service's consumer does (quorum, retry and dead-letter
+/// queues, bound to the benchmark event's routing key).
+private func connectedLikeAService(consuming queue: String, name: String) async throws -> AMQPConnection {
+    let connection = AMQPConnection(
+        configuration: try BenchmarkEnvironment.broker(name),
+        topology: EventTopology.consumer(queue: queue, routingKeys: [BenchmarkEvent.eventType], retryDelay: .seconds(1)),
+        logger: logger)
+    connection.start()
+    try await connection.waitUntilConnected()
+    return connection
+}
+
+private func deleteQueues(of queue: String, on connection: AMQPConnection) async throws {
+    for name in [queue, EventTopology.retryQueue(queue), EventTopology.deadLetterQueue(queue)] {
+        try await connection.deleteQueue(name)
+    }
+}
+
+/// The pipeline's own messages, prebuilt: envelopes of the benchmark event at the message size, as the
+/// relay's `EventTopology.message` makes them.
+private func pipelineMessages(_ options: Options) throws -> [OutgoingMessage] {
+    let padding = try BenchmarkEvent.padding(forMessageSize: options.size)
+    return try (0..<options.events).map { sequence in
+        let envelope = EventEnvelope(payload: BenchmarkEvent(sequence: sequence, padding: padding))
+        return EventTopology.message(messageId: envelope.messageId, type: BenchmarkEvent.eventType,
+                                     correlationId: envelope.correlationId, occurredAt: envelope.occurredAt,
+                                     body: try EventCoding.encode(envelope), producer: "bench")
+    }
 }
 
 /// Publishes in windows of `relayBatch`, `relayConcurrency` windows in flight, each waiting for
