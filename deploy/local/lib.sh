@@ -687,28 +687,26 @@ stop_all() {
 
 lb_cpu_count() { nproc --all; }
 
-# The cores the benchmark process runs on in a layout (a taskset list).
+# The cores PostgreSQL and the benchmark process run on in a layout (a taskset list); the broker
+# has every core in `shared` and core 0 alone in `broker-apart`.
 lb_benchmark_cores() {
     local last=$(($(lb_cpu_count) - 1))
     case "$1" in
         shared) echo "0-$last" ;;
-        broker-apart) echo "1-$last" ;;
+        broker-apart)
+            ((last >= 1)) || lb_die "the broker-apart layout needs at least 2 cores"
+            echo "1-$last" ;;
+        *) lb_die "unknown CPU layout '$1' (shared, broker-apart)" ;;
     esac
 }
 
 # Pins the project-local RabbitMQ node and PostgreSQL cluster (every thread, every backend; new
 # backends inherit the postmaster's cores) for a layout; `shared` undoes a pinning.
 lb_apply_cpu_layout() {
-    local layout="$1" last
-    last=$(($(lb_cpu_count) - 1))
-    local broker_cores database_cores
-    case "$layout" in
-        shared) broker_cores="0-$last"; database_cores="0-$last" ;;
-        broker-apart)
-            ((last >= 1)) || lb_die "the broker-apart layout needs at least 2 cores"
-            broker_cores="0"; database_cores="1-$last" ;;
-        *) lb_die "unknown CPU layout '$layout' (shared, broker-apart)" ;;
-    esac
+    local layout="$1" database_cores broker_cores
+    database_cores="$(lb_benchmark_cores "$layout")" || exit 1
+    broker_cores="$database_cores"
+    [[ "$layout" == broker-apart ]] && broker_cores=0
     local beam postmaster pid
     beam="$(cat "$RABBIT_DIR/rabbitmq.pid" 2>/dev/null || true)"
     [[ -n "$beam" ]] && kill -0 "$beam" 2>/dev/null || lb_die "RabbitMQ is not running"
