@@ -22,11 +22,10 @@ struct RawBrokerResult {
     var minimalPublish: (rate: Double, cpu: CPUTime)
 }
 
-func measureRawBroker(_ options: Options) async throws -> RawBrokerResult {
+func measureRawBroker(_ messages: [OutgoingMessage], _ options: Options) async throws -> RawBrokerResult {
     let queue = "bench.raw.\(shortIdentifier())"
     let connection = try await connectedLikeAService(consuming: queue, name: "bench-raw")
 
-    let messages = try pipelineMessages(options)
     let publish = try await measured(messages: messages.count) {
         try await publishAll(messages, on: connection, options)
     }
@@ -59,10 +58,9 @@ func measureRawBroker(_ options: Options) async throws -> RawBrokerResult {
 /// The baseline's publish once more, after the pipeline, into a new queue declared like a service's:
 /// the ratio is judged against the mean of the publishes before and after it, so a drift of the
 /// machine's speed during a run weighs on both sides alike.
-func measureRawPublishAgain(_ options: Options) async throws -> (rate: Double, cpu: CPUTime) {
+func measureRawPublishAgain(_ messages: [OutgoingMessage], _ options: Options) async throws -> (rate: Double, cpu: CPUTime) {
     let queue = "bench.raw.\(shortIdentifier())"
     let connection = try await connectedLikeAService(consuming: queue, name: "bench-raw-again")
-    let messages = try pipelineMessages(options)
     let publish = try await measured(messages: messages.count) {
         try await publishAll(messages, on: connection, options)
     }
@@ -90,8 +88,9 @@ private func deleteQueues(of queue: String, on connection: AMQPConnection) async
 }
 
 /// The pipeline's own messages, prebuilt: envelopes of the benchmark event at the message size, as the
-/// relay's `EventTopology.message` makes them.
-private func pipelineMessages(_ options: Options) throws -> [OutgoingMessage] {
+/// relay's `EventTopology.message` makes them. Built once per run, for the publishes before and after
+/// the pipeline (each into a queue of its own).
+func pipelineMessages(_ options: Options) throws -> [OutgoingMessage] {
     let padding = try BenchmarkEvent.padding(forMessageSize: options.size)
     return try (0..<options.events).map { sequence in
         let envelope = EventEnvelope(payload: BenchmarkEvent(sequence: sequence, padding: padding))

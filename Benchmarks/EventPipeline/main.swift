@@ -23,9 +23,10 @@ print("""
     """)
 var ratios: [Double] = [], ceilingRatios: [Double] = [], minimalRatios: [Double] = []
 for run in 1...options.runs {
-    let raw = try await measureRawBroker(options)
+    let messages = try pipelineMessages(options)
+    let raw = try await measureRawBroker(messages, options)
     let saturated = try await measurePipeline(options, count: options.events, plan: .saturating)
-    let rawAfter = try await measureRawPublishAgain(options)
+    let rawAfter = try await measureRawPublishAgain(messages, options)
     let baseline = (raw.publish.rate + rawAfter.rate) / 2
     let pacedRate = saturated.rate * options.pacedLoad
     var pacedOptions = options
@@ -43,7 +44,11 @@ for run in 1...options.runs {
                  saturated.cpu.summary, raw.publish.cpu.rabbitmq, raw.consume.cpu.rabbitmq, raw.ceiling.cpu.rabbitmq,
                  paced.rate, paced.p50, paced.p99, paced.lost, paced.duplicated))
 }
-func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+/// The middle value; for an even count, the mean of the middle two.
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted(), middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
 print(String(format: "median ratio pipeline / raw confirmed publish of the same messages (mean of before and after): %.2f (target ≥ 0.50)", median(ratios)))
 print(String(format: "median ratio pipeline / broker ceiling (publish and consume at once): %.2f", median(ceilingRatios)))
 print(String(format: "median ratio pipeline / raw confirmed publish of minimal messages (the earlier baseline): %.2f", median(minimalRatios)))
