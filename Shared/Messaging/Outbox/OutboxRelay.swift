@@ -98,20 +98,21 @@ public struct OutboxRelay: Service {
         try await cancelWhenGracefulShutdown { try await broker.waitUntilConnected() }
         let batchSize = settings.batchSize
         return try await client.transaction(logger: logger) { connection in
-            var rows: [(position: Int64, messageId: UUID, type: String, correlationId: String?, body: String, occurredAt: Date)] = []
+            // The body as bytes: it goes to the broker as it is, with no String made of it on the way.
+            var rows: [(position: Int64, messageId: UUID, type: String, correlationId: String?, body: ByteBuffer, occurredAt: Date)] = []
             let query: PostgresQuery = """
                 SELECT position, message_id, message_type, correlation_id, body::text, occurred_at
                 FROM outbox WHERE sent_at IS NULL ORDER BY position
                 LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
                 """
             for try await row in try await connection.query(query, logger: logger)
-                .decode((Int64, UUID, String, String?, String, Date).self) {
+                .decode((Int64, UUID, String, String?, ByteBuffer, Date).self) {
                 rows.append(row)
             }
             guard !rows.isEmpty else { return 0 }
             let messages = rows.map { row in
                 EventTopology.message(messageId: row.messageId, type: row.type, correlationId: row.correlationId,
-                                      occurredAt: row.occurredAt, body: Array(row.body.utf8), producer: schema)
+                                      occurredAt: row.occurredAt, body: Array(row.body.readableBytesView), producer: schema)
             }
             let outcomes = await broker.publish(messages, timeout: settings.publishTimeout)
             try await faults?.relayAfterPublishBeforeMarkingSent?()
