@@ -1,13 +1,12 @@
 import Foundation
 
-/// Writes an envelope's JSON around its payload by hand; only the payload goes through
-/// `JSONEncoder`.
+/// Writes an envelope's JSON around its payload's (see `PayloadJSONEncoder`) by hand.
 ///
 /// The output is byte for byte what `JSONEncoder` with sorted keys writes for the whole envelope
 /// (tested against it), without the generic containers, the date strategy's closure and the
 /// sprintf of each id that `JSONEncoder` spends on the envelope at every outbox write (BENCHMARKS.md).
 enum EnvelopeJSON {
-    static func write<Event: DomainEvent>(_ envelope: EventEnvelope<Event>, payload: Data) -> [UInt8] {
+    static func write<Event: DomainEvent>(_ envelope: EventEnvelope<Event>, payload: some Collection<UInt8>) -> [UInt8] {
         var json = [UInt8]()
         json.reserveCapacity(payload.count + 240)
         // Keys in sorted order, optionals left out when nil, as the synthesised Codable does.
@@ -52,29 +51,30 @@ enum EnvelopeJSON {
     static func string(_ value: String, _ json: inout [UInt8]) {
         json.append(UInt8(ascii: "\""))
         defer { json.append(UInt8(ascii: "\"")) }
-        // Ids, times, types and most request ids need no escape: copied whole.
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") })
-        else {
-            json.append(contentsOf: value.utf8)
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escape(byte, &json)
-            case 0x08: escape(UInt8(ascii: "b"), &json)
-            case 0x09: escape(UInt8(ascii: "t"), &json)
-            case 0x0A: escape(UInt8(ascii: "n"), &json)
-            case 0x0C: escape(UInt8(ascii: "f"), &json)
-            case 0x0D: escape(UInt8(ascii: "r"), &json)
-            case 0..<0x20:
-                escape(UInt8(ascii: "u"), &json)
-                json.append(UInt8(ascii: "0"))
-                json.append(UInt8(ascii: "0"))
-                json.append(hexDigit(byte >> 4))
-                json.append(hexDigit(byte & 0x0F))
-            default:
-                json.append(byte)
+        var value = value
+        value.withUTF8 { bytes in
+            // Runs that need no escape (most strings are one) are copied whole.
+            var run = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/") {
+                json.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                run = index + 1
+                switch byte {
+                case 0x08: escape(UInt8(ascii: "b"), &json)
+                case 0x09: escape(UInt8(ascii: "t"), &json)
+                case 0x0A: escape(UInt8(ascii: "n"), &json)
+                case 0x0C: escape(UInt8(ascii: "f"), &json)
+                case 0x0D: escape(UInt8(ascii: "r"), &json)
+                case 0..<0x20:
+                    escape(UInt8(ascii: "u"), &json)
+                    json.append(UInt8(ascii: "0"))
+                    json.append(UInt8(ascii: "0"))
+                    json.append(hexDigit(byte >> 4))
+                    json.append(hexDigit(byte & 0x0F))
+                default:
+                    escape(byte, &json)  // quote, backslash, slash
+                }
             }
+            json.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
     }
 

@@ -64,20 +64,27 @@ public enum EventCoding {
     private static let sharedEncoder = encoder()
     private static let sharedDecoder = decoder()
 
+    /// The payload is written by `PayloadJSONEncoder`; one it does not write (or whose encoding
+    /// fails) goes through `JSONEncoder`, so the bytes and any error are `JSONEncoder`'s.
     public static func encode<Event: DomainEvent>(_ envelope: EventEnvelope<Event>) throws -> [UInt8] {
-        EnvelopeJSON.write(envelope, payload: try sharedEncoder.encode(envelope.payload))
+        if let payload = try? PayloadJSONEncoder.encode(envelope.payload) {
+            return EnvelopeJSON.write(envelope, payload: payload)
+        }
+        return EnvelopeJSON.write(envelope, payload: try sharedEncoder.encode(envelope.payload))
     }
 
     public static func decodeHeader(_ bytes: [UInt8]) throws -> EnvelopeHeader {
         try sharedDecoder.decode(EnvelopeHeader.self, from: Data(bytes))
     }
 
-    /// The envelope's own fields are read by `EnvelopeReader`, the payload by `JSONDecoder`; any
-    /// envelope the reader does not take, or whose payload does not decode, goes through
-    /// `JSONDecoder` whole, so the result and any error are `JSONDecoder`'s.
+    /// The envelope's own fields are read by `EnvelopeReader`, the payload by `PayloadJSONDecoder`
+    /// or, if that gives up, by `JSONDecoder`; any envelope the reader does not take, or whose
+    /// payload does not decode, goes through `JSONDecoder` whole, so the result and any error are
+    /// `JSONDecoder`'s.
     public static func decode<Event: DomainEvent>(_ type: Event.Type, from bytes: [UInt8]) throws -> EventEnvelope<Event> {
         if let fields = EnvelopeReader.read(bytes),
-           let payload = try? sharedDecoder.decode(Event.self, from: Data(bytes[fields.payload])) {
+           let payload = (try? PayloadJSONDecoder.decode(Event.self, from: bytes, in: fields.payload))
+               ?? (try? sharedDecoder.decode(Event.self, from: Data(bytes[fields.payload]))) {
             var envelope = EventEnvelope(messageId: fields.messageId, occurredAt: fields.occurredAt,
                                          correlationId: fields.correlationId, causationId: fields.causationId, payload: payload)
             envelope.type = fields.type
