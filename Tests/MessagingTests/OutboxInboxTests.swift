@@ -88,6 +88,48 @@ import TestSupport
         }
     }
 
+    /// The inbox answers a batch of new ids with a count only; a batch that also carries an id
+    /// twice, or one recorded before, must still apply each event once.
+    @Test func aBatchCarryingEventsAgainAppliesEachOnce() async throws {
+        try await MessagingFixture.with { fixture in
+            let batches = Mutex<[Int]>([])
+            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
+            consumerConnection.start()
+            try await consumerConnection.waitUntilConnected()  // its queue exists before anything is published
+            let publisher = fixture.connection("publisher")
+            publisher.start()
+            let relay = fixture.relay(publisher)
+            try await fixture.writeEvents(0..<3)
+            #expect(try await relay.publishBatch() == 3)
+            // Published twice more, as by relays that died before marking the rows sent.
+            for _ in 0..<2 {
+                try await fixture.database.client.query("UPDATE outbox SET sent_at = NULL")
+                #expect(try await relay.publishBatch() == 3)
+            }
+            let faults = FaultInjection(consumerAfterCommitBeforeAck: { ids in batches.withLock { $0.append(ids.count) } })
+            try await withRunningServices([fixture.consumer(consumerConnection, faults: faults, concurrency: 1, batchWait: .seconds(1))]) {
+                try await eventually("all deliveries handled") { fixture.log.total >= 9 }
+            }
+            await consumerConnection.close()
+            // One batch of nine deliveries, three events applied once each.
+            #expect(batches.withLock { $0 } == [3])
+            #expect(try await fixture.effects() == (3, 3))
+
+            // Later: the same three again, one batch of nothing new.
+            try await fixture.database.client.query("UPDATE outbox SET sent_at = NULL")
+            #expect(try await relay.publishBatch() == 3)
+            let again = fixture.connection("consumer-again", topology: fixture.consumerTopology())
+            again.start()
+            try await withRunningServices([fixture.consumer(again, faults: faults, concurrency: 1, batchWait: .seconds(1))]) {
+                try await eventually("the repeats handled") { fixture.log.total >= 12 }
+            }
+            await again.close()
+            #expect(batches.withLock { $0 } == [3, 0])
+            #expect(try await fixture.effects() == (3, 3))
+            await publisher.close()
+        }
+    }
+
     @Test func consumerKilledAfterCommitBeforeAckGetsRedeliveryAndInboxDropsIt() async throws {
         try await MessagingFixture.with { fixture in
             // First consumer process: commits a batch, then dies before acking it.

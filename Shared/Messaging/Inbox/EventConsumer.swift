@@ -110,18 +110,25 @@ public struct EventConsumer: Service {
     private func apply(_ batch: [AMQPDelivery]) async throws -> [UUID] {
         let parsed = try batch.map { delivery in (delivery, try DeliveryHeader(delivery)) }
         return try await client.transaction(logger: logger) { connection in
-            // One statement records the whole batch; ids already there are redeliveries.
+            // One statement records the whole batch; ids already there are redeliveries. It answers in
+            // one row: how many ids were new and, only when that is not all of them, which, so the
+            // consumer does not decode a row for every event it handles.
             let ids = parsed.map(\.1.messageId), types = parsed.map(\.1.type)
-            var firstTime = Set<UUID>()
-            for try await id in try await connection.query("""
-                INSERT INTO inbox (message_id, message_type) SELECT * FROM unnest(\(ids)::uuid[], \(types)::text[])
-                ON CONFLICT (message_id) DO NOTHING RETURNING message_id
-                """, logger: logger).decode(UUID.self) {
-                firstTime.insert(id)
+            var recorded = 0, recordedIds: [UUID]? = nil
+            for try await (count, inserted) in try await connection.query("""
+                WITH recorded AS (
+                    INSERT INTO inbox (message_id, message_type) SELECT * FROM unnest(\(ids)::uuid[], \(types)::text[])
+                    ON CONFLICT (message_id) DO NOTHING RETURNING message_id)
+                SELECT count(*)::int, CASE WHEN count(*) < \(ids.count) THEN array_agg(message_id) END FROM recorded
+                """, logger: logger).decode((Int, [UUID]?).self) {
+                (recorded, recordedIds) = (count, inserted)
             }
+            // Every id new (the usual case), or the set of those that were: a delivery whose id is not
+            // in it, or is there once for two deliveries, is a duplicate.
+            var firstTime: Set<UUID>? = recorded == ids.count ? nil : Set(recordedIds ?? [])
             var handled: [UUID] = []
             for (delivery, header) in parsed {
-                guard firstTime.remove(header.messageId) != nil else {
+                guard firstTime == nil || firstTime?.remove(header.messageId) != nil else {
                     metrics.duplicates.increment()
                     logger.debug("duplicate delivery dropped", metadata: ["message_id": "\(header.messageId)"])
                     continue
