@@ -220,7 +220,7 @@ enum PayloadJSONEncoder {
         }
     }
 
-    struct ArrayContainer: UnkeyedEncodingContainer {
+    struct ArrayContainer: UnkeyedEncodingContainer, ScalarWriter {
         let document: Document
         let array: Int
         var codingPath: [any CodingKey] { [] }
@@ -232,23 +232,8 @@ enum PayloadJSONEncoder {
             return .element(array: array, position: document.arrays[array].count - 1)
         }
 
-        private func append(_ write: (inout [UInt8]) -> Void) { document.arrays[array].append(document.scalar(write)) }
+        func put(_ write: (inout [UInt8]) -> Void) { document.arrays[array].append(document.scalar(write)) }
 
-        mutating func encodeNil() throws { append { $0.append(contentsOf: "null".utf8) } }
-        mutating func encode(_ value: Bool) throws { append { $0.append(contentsOf: (value ? "true" : "false").utf8) } }
-        mutating func encode(_ value: String) throws { append { EnvelopeJSON.string(value, &$0) } }
-        mutating func encode(_ value: Int) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Int8) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Int16) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Int32) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Int64) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt8) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt16) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt32) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt64) throws { append { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Double) throws { throw Unsupported() }
-        mutating func encode(_ value: Float) throws { throw Unsupported() }
         mutating func encode<Value: Encodable>(_ value: Value) throws { try next().encode(value, into: document) }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
@@ -262,29 +247,20 @@ enum PayloadJSONEncoder {
         mutating func superEncoder() -> any Encoder { SlotEncoder(document: document, slot: next()) }
     }
 
-    struct ValueContainer: SingleValueEncodingContainer {
+    struct ValueContainer: SingleValueEncodingContainer, ScalarWriter {
         let document: Document
         let slot: Slot
         var codingPath: [any CodingKey] { [] }
 
-        private func put(_ write: (inout [UInt8]) -> Void) { slot.set(document.scalar(write), in: document) }
+        func put(_ write: (inout [UInt8]) -> Void) { slot.set(document.scalar(write), in: document) }
 
-        mutating func encodeNil() throws { put { $0.append(contentsOf: "null".utf8) } }
-        mutating func encode(_ value: Bool) throws { put { $0.append(contentsOf: (value ? "true" : "false").utf8) } }
-        mutating func encode(_ value: String) throws { put { EnvelopeJSON.string(value, &$0) } }
-        mutating func encode(_ value: Int) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Int8) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Int16) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Int32) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Int64) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt8) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt16) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt32) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: UInt64) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
-        mutating func encode(_ value: Double) throws { throw Unsupported() }
-        mutating func encode(_ value: Float) throws { throw Unsupported() }
         mutating func encode<Value: Encodable>(_ value: Value) throws { try slot.encode(value, into: document) }
+    }
+
+    /// The scalar `encode` methods unkeyed and single-value containers share: each puts the value's
+    /// JSON where the container puts values.
+    protocol ScalarWriter {
+        func put(_ write: (inout [UInt8]) -> Void)
     }
 
     /// Decimal digits, as `description` (which JSONEncoder uses) writes them, without making a String.
@@ -299,4 +275,22 @@ enum PayloadJSONEncoder {
         }
         json[start...].reverse()
     }
+}
+
+extension PayloadJSONEncoder.ScalarWriter {
+    func encodeNil() throws { put { $0.append(contentsOf: "null".utf8) } }
+    func encode(_ value: Bool) throws { put { $0.append(contentsOf: (value ? "true" : "false").utf8) } }
+    func encode(_ value: String) throws { put { EnvelopeJSON.string(value, &$0) } }
+    func encode(_ value: Int) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: Int8) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: Int16) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: Int32) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: Int64) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: UInt) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: UInt8) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: UInt16) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: UInt32) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: UInt64) throws { put { PayloadJSONEncoder.integer(value, &$0) } }
+    func encode(_ value: Double) throws { throw PayloadJSONEncoder.Unsupported() }
+    func encode(_ value: Float) throws { throw PayloadJSONEncoder.Unsupported() }
 }
