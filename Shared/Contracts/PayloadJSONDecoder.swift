@@ -67,8 +67,7 @@ enum PayloadJSONDecoder {
                 guard let date = EventTimestamp.parse(try string(at: index)) else { throw GiveUp() }
                 return date as! Value
             }
-            if Value.self == Double.self || Value.self == Float.self || Value.self == Data.self || Value.self == URL.self
-                || Value.self == Decimal.self { throw GiveUp() }
+            if PayloadJSONEncoder.isLeftToFoundation(Value.self) { throw GiveUp() }
             return try Value(from: ValueDecoder(document: self, index: index))
         }
 
@@ -230,50 +229,20 @@ enum PayloadJSONDecoder {
             switch bytes[position] {
             case UInt8(ascii: "{"):
                 document.nodes.append(Node(kind: .object, start: position, end: position, after: 0))
-                position += 1
-                var count = 0
-                skipWhitespace()
-                if position < end, bytes[position] == UInt8(ascii: "}") {
-                    position += 1
-                } else {
-                    while true {
-                        skipWhitespace()
-                        guard position < end, bytes[position] == UInt8(ascii: "\"") else { throw GiveUp() }
-                        try string(into: document, nonASCII: &nonASCII)
-                        skipWhitespace()
-                        guard position < end, bytes[position] == UInt8(ascii: ":") else { throw GiveUp() }
-                        position += 1
-                        try value(into: document, depth: depth + 1, nonASCII: &nonASCII)
-                        count += 1
-                        skipWhitespace()
-                        guard position < end else { throw GiveUp() }
-                        if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                        guard bytes[position] == UInt8(ascii: "}") else { throw GiveUp() }
-                        position += 1
-                        break
-                    }
+                document.nodes[index].count = try members(closing: UInt8(ascii: "}")) { parser in
+                    parser.skipWhitespace()
+                    guard parser.position < parser.end, parser.bytes[parser.position] == UInt8(ascii: "\"") else { throw GiveUp() }
+                    try parser.string(into: document, nonASCII: &nonASCII)
+                    parser.skipWhitespace()
+                    guard parser.position < parser.end, parser.bytes[parser.position] == UInt8(ascii: ":") else { throw GiveUp() }
+                    parser.position += 1
+                    try parser.value(into: document, depth: depth + 1, nonASCII: &nonASCII)
                 }
-                document.nodes[index].count = count
             case UInt8(ascii: "["):
                 document.nodes.append(Node(kind: .array, start: position, end: position, after: 0))
-                position += 1
-                var count = 0
-                skipWhitespace()
-                if position < end, bytes[position] == UInt8(ascii: "]") {
-                    position += 1
-                } else {
-                    while true {
-                        try value(into: document, depth: depth + 1, nonASCII: &nonASCII)
-                        count += 1
-                        skipWhitespace()
-                        guard position < end else { throw GiveUp() }
-                        if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                        guard bytes[position] == UInt8(ascii: "]") else { throw GiveUp() }
-                        position += 1
-                        break
-                    }
+                document.nodes[index].count = try members(closing: UInt8(ascii: "]")) { parser in
+                    try parser.value(into: document, depth: depth + 1, nonASCII: &nonASCII)
                 }
-                document.nodes[index].count = count
             case UInt8(ascii: "\""):
                 try string(into: document, nonASCII: &nonASCII)
                 return
@@ -283,6 +252,31 @@ enum PayloadJSONDecoder {
             default: try number(into: document)
             }
             document.nodes[index].after = document.nodes.count
+        }
+
+        /// The members of the object or array whose opening bracket is at `position`, each read by
+        /// `member`, separated by commas, up to `closing`. Returns how many there were.
+        private mutating func members(closing: UInt8, _ member: (inout Parser) throws -> Void) throws -> Int {
+            position += 1
+            skipWhitespace()
+            if position < end, bytes[position] == closing {
+                position += 1
+                return 0
+            }
+            var count = 0
+            while true {
+                try member(&self)
+                count += 1
+                skipWhitespace()
+                guard position < end else { throw GiveUp() }
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                guard bytes[position] == closing else { throw GiveUp() }
+                position += 1
+                return count
+            }
         }
 
         private mutating func literal(_ text: StaticString, _ kind: Kind, into document: Document) throws {
@@ -315,9 +309,8 @@ enum PayloadJSONDecoder {
             document.nodes.append(Node(kind: .number, start: start, end: position, after: 0))
         }
 
-        /// A string at `position` (its opening quote): no raw control characters, escapes well formed
-        /// enough to find its end (`unescape` checks them fully when it is read).
-        private mutating func string(into document: Document, nonASCII: inout Bool) throws {
+        /// A string at `position` (its opening quote): no raw control characters, well-formed escapes.
+        mutating func string(into document: Document, nonASCII: inout Bool) throws {
             position += 1
             let start = position
             var escaped = false
@@ -373,13 +366,7 @@ enum PayloadJSONDecoder {
         /// The index of the key's value, if the object has the key.
         private func find(_ key: Key) -> Int? {
             var name = key.stringValue
-            return name.withUTF8 { name in
-                members.first { member in
-                    member.key.count == name.count && document.bytes.withUnsafeBufferPointer {
-                        UnsafeBufferPointer(rebasing: $0[member.key]).elementsEqual(name)
-                    }
-                }?.value
-            }
+            return name.withUTF8 { name in members.first { document.bytes[$0.key].elementsEqual(name) }?.value }
         }
 
         private func value(_ key: Key) throws -> Int {
@@ -437,72 +424,78 @@ enum PayloadJSONDecoder {
         func superDecoder(forKey key: Key) throws -> any Decoder { throw GiveUp() }
     }
 
-    struct ArrayContainer: UnkeyedDecodingContainer {
-        let document: Document
-        let elements: [Int]
-        var currentIndex = 0
-        var codingPath: [any CodingKey] { [] }
-        var count: Int? { elements.count }
-        var isAtEnd: Bool { currentIndex >= elements.count }
-
-        private mutating func next() throws -> Int {
-            guard !isAtEnd else { throw GiveUp() }
-            defer { currentIndex += 1 }
-            return elements[currentIndex]
-        }
-
-        mutating func decodeNil() throws -> Bool {
-            guard !isAtEnd else { throw GiveUp() }
-            if document.isNull(elements[currentIndex]) { currentIndex += 1; return true }
-            return false
-        }
-        mutating func decode(_ type: Bool.Type) throws -> Bool { try document.bool(at: try next()) }
-        mutating func decode(_ type: String.Type) throws -> String { try document.string(at: try next()) }
-        mutating func decode(_ type: Int.Type) throws -> Int { try document.integer(Int.self, at: try next()) }
-        mutating func decode(_ type: Int8.Type) throws -> Int8 { try document.integer(Int8.self, at: try next()) }
-        mutating func decode(_ type: Int16.Type) throws -> Int16 { try document.integer(Int16.self, at: try next()) }
-        mutating func decode(_ type: Int32.Type) throws -> Int32 { try document.integer(Int32.self, at: try next()) }
-        mutating func decode(_ type: Int64.Type) throws -> Int64 { try document.integer(Int64.self, at: try next()) }
-        mutating func decode(_ type: UInt.Type) throws -> UInt { try document.integer(UInt.self, at: try next()) }
-        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try document.integer(UInt8.self, at: try next()) }
-        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try document.integer(UInt16.self, at: try next()) }
-        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try document.integer(UInt32.self, at: try next()) }
-        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try document.integer(UInt64.self, at: try next()) }
-        mutating func decode(_ type: Double.Type) throws -> Double { throw GiveUp() }
-        mutating func decode(_ type: Float.Type) throws -> Float { throw GiveUp() }
-        mutating func decode<Value: Decodable>(_ type: Value.Type) throws -> Value { try document.decode(Value.self, at: try next()) }
-
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-            KeyedDecodingContainer(ObjectContainer<NestedKey>(document: document, members: try document.members(of: try next())))
-        }
-
-        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            ArrayContainer(document: document, elements: try document.elements(of: try next()))
-        }
-
-        mutating func superDecoder() throws -> any Decoder { throw GiveUp() }
+    /// The scalar `decode` methods unkeyed and single-value containers share: each reads the value
+    /// at `take()`.
+    protocol ScalarReader {
+        var document: Document { get }
+        /// The index of the value to read; an unkeyed container moves on past it.
+        func take() throws -> Int
     }
 
-    struct ValueContainer: SingleValueDecodingContainer {
+    struct ArrayContainer: UnkeyedDecodingContainer, ScalarReader {
+        /// Where the container is: in a box, so that the shared scalar methods can move it on.
+        final class Cursor { var position = 0 }
+
+        let document: Document
+        let elements: [Int]
+        let cursor = Cursor()
+        var codingPath: [any CodingKey] { [] }
+        var count: Int? { elements.count }
+        var currentIndex: Int { cursor.position }
+        var isAtEnd: Bool { cursor.position >= elements.count }
+
+        init(document: Document, elements: [Int]) {
+            self.document = document
+            self.elements = elements
+        }
+
+        func take() throws -> Int {
+            guard !isAtEnd else { throw GiveUp() }
+            defer { cursor.position += 1 }
+            return elements[cursor.position]
+        }
+
+        func decodeNil() throws -> Bool {
+            guard !isAtEnd else { throw GiveUp() }
+            if document.isNull(elements[cursor.position]) { cursor.position += 1; return true }
+            return false
+        }
+
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+            KeyedDecodingContainer(ObjectContainer<NestedKey>(document: document, members: try document.members(of: try take())))
+        }
+
+        func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            ArrayContainer(document: document, elements: try document.elements(of: try take()))
+        }
+
+        func superDecoder() throws -> any Decoder { throw GiveUp() }
+    }
+
+    struct ValueContainer: SingleValueDecodingContainer, ScalarReader {
         let document: Document
         let index: Int
         var codingPath: [any CodingKey] { [] }
 
+        func take() -> Int { index }
         func decodeNil() -> Bool { document.isNull(index) }
-        func decode(_ type: Bool.Type) throws -> Bool { try document.bool(at: index) }
-        func decode(_ type: String.Type) throws -> String { try document.string(at: index) }
-        func decode(_ type: Int.Type) throws -> Int { try document.integer(Int.self, at: index) }
-        func decode(_ type: Int8.Type) throws -> Int8 { try document.integer(Int8.self, at: index) }
-        func decode(_ type: Int16.Type) throws -> Int16 { try document.integer(Int16.self, at: index) }
-        func decode(_ type: Int32.Type) throws -> Int32 { try document.integer(Int32.self, at: index) }
-        func decode(_ type: Int64.Type) throws -> Int64 { try document.integer(Int64.self, at: index) }
-        func decode(_ type: UInt.Type) throws -> UInt { try document.integer(UInt.self, at: index) }
-        func decode(_ type: UInt8.Type) throws -> UInt8 { try document.integer(UInt8.self, at: index) }
-        func decode(_ type: UInt16.Type) throws -> UInt16 { try document.integer(UInt16.self, at: index) }
-        func decode(_ type: UInt32.Type) throws -> UInt32 { try document.integer(UInt32.self, at: index) }
-        func decode(_ type: UInt64.Type) throws -> UInt64 { try document.integer(UInt64.self, at: index) }
-        func decode(_ type: Double.Type) throws -> Double { throw GiveUp() }
-        func decode(_ type: Float.Type) throws -> Float { throw GiveUp() }
-        func decode<Value: Decodable>(_ type: Value.Type) throws -> Value { try document.decode(Value.self, at: index) }
     }
+}
+
+extension PayloadJSONDecoder.ScalarReader {
+    func decode(_ type: Bool.Type) throws -> Bool { try document.bool(at: try take()) }
+    func decode(_ type: String.Type) throws -> String { try document.string(at: try take()) }
+    func decode(_ type: Int.Type) throws -> Int { try document.integer(Int.self, at: try take()) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try document.integer(Int8.self, at: try take()) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try document.integer(Int16.self, at: try take()) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try document.integer(Int32.self, at: try take()) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try document.integer(Int64.self, at: try take()) }
+    func decode(_ type: UInt.Type) throws -> UInt { try document.integer(UInt.self, at: try take()) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try document.integer(UInt8.self, at: try take()) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try document.integer(UInt16.self, at: try take()) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try document.integer(UInt32.self, at: try take()) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try document.integer(UInt64.self, at: try take()) }
+    func decode(_ type: Double.Type) throws -> Double { throw PayloadJSONDecoder.GiveUp() }
+    func decode(_ type: Float.Type) throws -> Float { throw PayloadJSONDecoder.GiveUp() }
+    func decode<Value: Decodable>(_ type: Value.Type) throws -> Value { try document.decode(Value.self, at: try take()) }
 }

@@ -152,8 +152,7 @@ enum PayloadJSONEncoder {
             if Value.self == Int.self { return document.scalar { PayloadJSONEncoder.integer(value as! Int, &$0) } }
             if Value.self == Bool.self { return document.scalar { $0.append(contentsOf: ((value as! Bool) ? "true" : "false").utf8) } }
             if Value.self == Date.self { return document.scalar { EnvelopeJSON.string(EventTimestamp.format(value as! Date), &$0) } }
-            if Value.self == Double.self || Value.self == Float.self || Value.self == Data.self || Value.self == URL.self
-                || Value.self == Decimal.self { throw Unsupported() }
+            if PayloadJSONEncoder.isLeftToFoundation(Value.self) { throw Unsupported() }
             return nil
         }
     }
@@ -255,6 +254,12 @@ enum PayloadJSONEncoder {
         func put(_ write: (inout [UInt8]) -> Void) { slot.set(document.scalar(write), in: document) }
 
         mutating func encode<Value: Encodable>(_ value: Value) throws { try slot.encode(value, into: document) }
+    }
+
+    /// The kinds Foundation's coders treat in ways of their own (number formats, base64, URL and
+    /// Decimal forms), which neither payload coder repeats: they leave those payloads to Foundation.
+    static func isLeftToFoundation(_ type: Any.Type) -> Bool {
+        type == Double.self || type == Float.self || type == Data.self || type == URL.self || type == Decimal.self
     }
 
     /// The scalar `encode` methods unkeyed and single-value containers share: each puts the value's
