@@ -88,6 +88,26 @@ import TestSupport
         }
     }
 
+    /// A handler's logger carries the message's id and correlation id (made when the handler asks for it).
+    @Test func aHandlersLoggerCarriesTheMessageAndCorrelationIds() async throws {
+        try await MessagingFixture.with { fixture in
+            let seen = Mutex<[(messageId: String, loggedId: String?, loggedCorrelation: String?)]>([])
+            var handlers = EventHandlers()
+            handlers.on(type: fixture.eventType) { header, _, context in
+                seen.withLock { $0.append(("\(header.messageId)", context.logger[metadataKey: "message_id"]?.description,
+                                           context.logger[metadataKey: "correlation_id"]?.description)) }
+            }
+            try await fixture.withPipeline(handlers: handlers) { _, _ in
+                try await fixture.writeEvents(0..<2, correlationId: "req-42")
+                try await fixture.writeEvents(2..<3)
+                try await eventually("all handled") { seen.withLock { $0.count } == 3 }
+            }
+            let entries = seen.withLock { $0 }
+            #expect(entries.allSatisfy { $0.loggedId == $0.messageId })
+            #expect(entries.map(\.loggedCorrelation).sorted { ($0 ?? "") < ($1 ?? "") } == ["-", "req-42", "req-42"])
+        }
+    }
+
     /// The inbox answers a batch of new ids with a count only; a batch that also carries an id
     /// twice, or one recorded before, must still apply each event once.
     @Test func aBatchCarryingEventsAgainAppliesEachOnce() async throws {
