@@ -128,6 +128,17 @@ import Testing
         #expect(try EventCoding.decode(AttendanceEvents.LowAttendanceAlert.self, from: EventCoding.encode(envelope)) == envelope)
     }
 
+    struct Refusing: Codable, Equatable, Sendable {
+        struct Refused: Error {}
+        func encode(to encoder: any Encoder) throws { throw Refused() }
+    }
+
+    /// A payload that cannot be written fails as it did with JSONEncoder alone.
+    @Test func encodingErrorsAreJSONEncoders() throws {
+        #expect(throws: EncodingError.self) { try EventCoding.encode(EventEnvelope(payload: Carrier(value: Double.nan))) }
+        #expect(throws: Refusing.Refused.self) { try EventCoding.encode(EventEnvelope(payload: Carrier(value: Refusing()))) }
+    }
+
     // MARK: - Decoder
 
     static func decode<Value: Decodable>(_ type: Value.Type, _ bytes: [UInt8]) throws -> Value {
