@@ -65,7 +65,7 @@ func measurePipeline(_ options: Options, count: Int, plan: WritePlan) async thro
         BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
         OutboxRelay(client: client, broker: publisher, schema: schema,
                     settings: .init(batchSize: options.relayBatch, concurrency: options.relayConcurrency),
-                    faults: FaultInjection(relayAfterPublishBeforeMarkingSent: { relayBatches.withLock { $0 += 1 } }), logger: logger),
+                    faults: FaultInjection(relayAfterPublishBeforeCommit: { relayBatches.withLock { $0 += 1 } }), logger: logger),
         EventConsumer(client: client, broker: consumerConnection, queue: queue, handlers: handlers,
                       settings: .init(prefetch: UInt16(options.prefetch), concurrency: options.consumers,
                                       batchWait: .milliseconds(options.batchWaitMilliseconds)),

@@ -7,10 +7,10 @@ import ServiceLifecycle
 
 /// Publishes committed outbox rows to the broker and marks them sent.
 ///
-/// Rows are claimed with `FOR UPDATE SKIP LOCKED` inside a transaction that stays open until
-/// the broker has confirmed the batch, so any number of relays (one per replica) share the
-/// outbox without publishing a row twice in normal operation. A relay that dies after
-/// publishing but before committing leaves the rows unsent; they are published again and
+/// Rows are claimed with `FOR UPDATE SKIP LOCKED` (and marked sent) inside a transaction that
+/// commits only once the broker has confirmed the batch, so any number of relays (one per
+/// replica) share the outbox without publishing a row twice in normal operation. A relay that
+/// dies after publishing but before committing leaves the rows unsent; they are published again and
 /// the consumers' inboxes drop the duplicates. The relay sleeps until the outbox trigger's
 /// NOTIFY arrives, polling as a fallback.
 public struct OutboxRelay: Service {
@@ -114,31 +114,38 @@ public struct OutboxRelay: Service {
                 EventTopology.message(messageId: row.messageId, type: row.type, correlationId: row.correlationId,
                                       occurredAt: row.occurredAt, body: Array(row.body.readableBytesView), producer: schema)
             }
-            let outcomes = await broker.publish(messages, timeout: settings.publishTimeout)
-            try await faults?.relayAfterPublishBeforeMarkingSent?()
+            // The rows are marked sent while the broker confirms them, not after: the update's
+            // time overlaps the confirm wait instead of adding to every batch's round (the relay's
+            // rate, not the machine's CPU, bounded the pipeline; BENCHMARKS.md). The mark commits
+            // only after the confirms, and rows the broker refused are put back below, so nothing
+            // is committed as sent that the broker did not take.
+            async let confirmed = broker.publish(messages, timeout: settings.publishTimeout)
+            try await connection.query("UPDATE outbox SET sent_at = now() WHERE position = ANY(\(rows.map(\.position)))", logger: logger)
+            let outcomes = await confirmed
+            try await faults?.relayAfterPublishBeforeCommit?()
 
-            var sent: [Int64] = []
-            var failed: [(Int64, String)] = []
+            var sent = 0
+            var failed: [(position: Int64, reason: String)] = []
             for (row, outcome) in zip(rows, outcomes) {
                 switch outcome {
                 case .success:
-                    sent.append(row.position)
+                    sent += 1
                 case .failure(.returned):
                     // No queue subscribes to this event type (yet): published, nobody listening.
                     metrics.unroutable.increment()
-                    sent.append(row.position)
+                    sent += 1
                 case .failure(let error):
                     failed.append((row.position, error.description))
                 }
             }
-            if !sent.isEmpty {
-                try await connection.query("UPDATE outbox SET sent_at = now() WHERE position = ANY(\(sent))", logger: logger)
-                metrics.published.increment(by: sent.count)
-            }
-            for (position, reason) in failed {
+            metrics.published.increment(by: sent)
+            // Refused by the broker (or not confirmed in time): not sent after all, with the attempt
+            // and the reason.
+            if !failed.isEmpty {
                 try await connection.query("""
-                    UPDATE outbox SET publish_attempts = publish_attempts + 1, last_error = \(reason)
-                    WHERE position = \(position)
+                    UPDATE outbox SET sent_at = NULL, publish_attempts = publish_attempts + 1, last_error = refused.reason
+                    FROM unnest(\(failed.map(\.position))::bigint[], \(failed.map(\.reason))::text[]) AS refused(position, reason)
+                    WHERE outbox.position = refused.position
                     """, logger: logger)
             }
             if !failed.isEmpty {
