@@ -74,6 +74,29 @@ import TestSupport
         }
     }
 
+    /// A batch that is full (every delivery the prefetch allows) is handled at once, not after the
+    /// rest of `batchWait`: the broker sends nothing more until it is acked, so waiting on would
+    /// only stall the queue. Here the wait is ten minutes and the test gives it one.
+    @Test func aFullBatchIsHandledWithoutWaitingOutTheBatchWait() async throws {
+        try await MessagingFixture.with { fixture in
+            let batches = Mutex<[Int]>([])
+            let publisher = fixture.connection("publisher")
+            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
+            let faults = FaultInjection(consumerAfterCommitBeforeAck: { ids in batches.withLock { $0.append(ids.count) } })
+            try await withRunningServices([
+                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
+                fixture.relay(publisher),
+                // prefetch 100 (the fixture's) and one worker: a batch holds 100
+                fixture.consumer(consumerConnection, faults: faults, concurrency: 1, batchWait: .seconds(600)),
+            ]) {
+                try await consumerConnection.waitUntilConnected()
+                try await fixture.writeEvents(0..<100, perTransaction: 10)
+                try await eventually(timeout: .seconds(60), "the full batch handled") { try await fixture.effects().distinct == 100 }
+            }
+            #expect(batches.withLock { $0 } == [100])
+        }
+    }
+
     @Test func relayPublishesAndConsumerAppliesEachEventOnce() async throws {
         try await MessagingFixture.with { fixture in
             try await fixture.withPipeline { consumerConnection, _ in
@@ -196,7 +219,7 @@ import TestSupport
                 try await fixture.writeEvents(0..<40)
                 let first = fixture.connection("relay-1")
                 first.start()
-                let dying = fixture.relay(first, faults: FaultInjection(relayAfterPublishBeforeMarkingSent: { throw SimulatedCrash() }))
+                let dying = fixture.relay(first, faults: FaultInjection(relayAfterPublishBeforeCommit: { throw SimulatedCrash() }))
                 await #expect(throws: SimulatedCrash.self) { try await dying.publishBatch() }
                 await first.close()
                 #expect(try await fixture.unsent() == 40)  // the rows were published but not marked
