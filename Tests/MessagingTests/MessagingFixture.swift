@@ -130,6 +130,25 @@ struct MessagingFixture: Sendable {
         }
     }
 
+    /// Runs a relay and a consumer with one worker and the given batch wait around `body` (the
+    /// consumer's queue exists before it starts), and returns how many events each consumer
+    /// transaction handled.
+    func batchesOfOneWorker(batchWait: Duration, _ body: () async throws -> Void) async throws -> [Int] {
+        let batches = Mutex<[Int]>([])
+        let publisher = connection("publisher")
+        let consumerConnection = connection("consumer", topology: consumerTopology())
+        let faults = FaultInjection(consumerAfterCommitBeforeAck: { ids in batches.withLock { $0.append(ids.count) } })
+        try await withRunningServices([
+            BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
+            relay(publisher),
+            consumer(consumerConnection, faults: faults, concurrency: 1, batchWait: batchWait),
+        ]) {
+            try await consumerConnection.waitUntilConnected()
+            try await body()
+        }
+        return batches.withLock { $0 }
+    }
+
     func effects() async throws -> (total: Int, distinct: Int) {
         (try await database.count("SELECT count(*)::int FROM effect"),
          try await database.count("SELECT count(DISTINCT message_id)::int FROM effect"))

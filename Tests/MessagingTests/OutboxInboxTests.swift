@@ -55,22 +55,13 @@ import TestSupport
     /// arriving meanwhile share its transaction and its ack instead of costing their own.
     @Test func deliveriesArrivingWithinTheBatchWaitShareOneTransaction() async throws {
         try await MessagingFixture.with { fixture in
-            let batches = Mutex<[Int]>([])
-            let publisher = fixture.connection("publisher")
-            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
-            let faults = FaultInjection(consumerAfterCommitBeforeAck: { ids in batches.withLock { $0.append(ids.count) } })
-            try await withRunningServices([
-                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
-                fixture.relay(publisher),
-                fixture.consumer(consumerConnection, faults: faults, concurrency: 1, batchWait: .seconds(2)),
-            ]) {
-                try await consumerConnection.waitUntilConnected()
+            let batches = try await fixture.batchesOfOneWorker(batchWait: .seconds(2)) {
                 try await fixture.writeEvents(0..<1)
                 try await eventually("the first event published") { try await fixture.unsent() == 0 }
                 try await fixture.writeEvents(1..<6, perTransaction: 1)
                 try await eventually("all effects") { try await fixture.effects().distinct == 6 }
             }
-            #expect(batches.withLock { $0 } == [6])
+            #expect(batches == [6])
         }
     }
 
@@ -79,21 +70,12 @@ import TestSupport
     /// only stall the queue. Here the wait is ten minutes and the test gives it one.
     @Test func aFullBatchIsHandledWithoutWaitingOutTheBatchWait() async throws {
         try await MessagingFixture.with { fixture in
-            let batches = Mutex<[Int]>([])
-            let publisher = fixture.connection("publisher")
-            let consumerConnection = fixture.connection("consumer", topology: fixture.consumerTopology())
-            let faults = FaultInjection(consumerAfterCommitBeforeAck: { ids in batches.withLock { $0.append(ids.count) } })
-            try await withRunningServices([
-                BrokerConnectionService(publisher), BrokerConnectionService(consumerConnection),
-                fixture.relay(publisher),
-                // prefetch 100 (the fixture's) and one worker: a batch holds 100
-                fixture.consumer(consumerConnection, faults: faults, concurrency: 1, batchWait: .seconds(600)),
-            ]) {
-                try await consumerConnection.waitUntilConnected()
+            // The fixture's prefetch is 100, so with one worker a batch holds 100.
+            let batches = try await fixture.batchesOfOneWorker(batchWait: .seconds(600)) {
                 try await fixture.writeEvents(0..<100, perTransaction: 10)
                 try await eventually(timeout: .seconds(60), "the full batch handled") { try await fixture.effects().distinct == 100 }
             }
-            #expect(batches.withLock { $0 } == [100])
+            #expect(batches == [100])
         }
     }
 
