@@ -116,9 +116,9 @@ public struct OutboxRelay: Service {
             }
             // The rows are marked sent while the broker confirms them, not after: the update's
             // time overlaps the confirm wait instead of adding to every batch's round (the relay's
-            // rate, not the machine's CPU, bounded the pipeline; BENCHMARKS.md). The mark commits
-            // only after the confirms, and rows the broker refused are put back below, so nothing
-            // is committed as sent that the broker did not take.
+            // rounds set the pipeline's pace; BENCHMARKS.md). The mark commits only after the
+            // confirms, and rows the broker refused are put back below, so nothing is committed as
+            // sent that the broker did not take.
             async let confirmed = broker.publish(messages, timeout: settings.publishTimeout)
             try await connection.query("UPDATE outbox SET sent_at = now() WHERE position = ANY(\(rows.map(\.position)))", logger: logger)
             let outcomes = await confirmed
