@@ -204,7 +204,7 @@ import TestSupport
                 let dying = fixture.relay(first, faults: FaultInjection(relayAfterPublishBeforeCommit: { throw SimulatedCrash() }))
                 await #expect(throws: SimulatedCrash.self) { try await dying.publishBatch() }
                 await first.close()
-                #expect(try await fixture.unsent() == 40)  // the rows were published but not marked
+                #expect(try await fixture.unsent() == 40)  // published and marked, but the mark never committed
 
                 let second = fixture.connection("relay-2")
                 second.start()
