@@ -147,8 +147,6 @@ public struct OutboxRelay: Service {
                     FROM unnest(\(failed.map(\.position))::bigint[], \(failed.map(\.reason))::text[]) AS refused(position, reason)
                     WHERE outbox.position = refused.position
                     """, logger: logger)
-            }
-            if !failed.isEmpty {
                 metrics.publishFailures.increment(by: failed.count)
                 logger.warning("broker refused messages; they stay in the outbox", metadata: ["count": "\(failed.count)"])
             }
